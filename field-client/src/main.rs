@@ -1,0 +1,2 @@
+//! `field` binary.
+fn main() {}

@@ -1,0 +1,2 @@
+//! `hotline-server` binary (skeleton).
+fn main() {}

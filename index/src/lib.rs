@@ -1,0 +1,27 @@
+//! `hotline-index`: the catalogue of controlled items, its importers, its tantivy index, its search and its
+//! offline bundle. One search implementation serves both the server and the offline field client.
+//! This crate does no networking.
+
+pub mod analysis;
+mod build;
+pub mod bundle;
+mod catalogue;
+pub mod codes;
+mod error;
+pub mod import;
+mod model;
+mod schema;
+mod search;
+mod starter;
+pub mod synonyms;
+
+pub use build::{assemble, build_index, now_rfc3339, read_manifest, write_index, BuildPlan, Manifest};
+pub use catalogue::{Catalogue, SCHEMA_VERSION};
+pub use error::{Error, Result};
+pub use import::{ImportFormat, ImportSource};
+pub use model::{Entry, Kind, Paragraph};
+pub use search::{
+    escape_html, split_query, Alternative, AlternativeKind, CatalogueIndex, QueryPlan, SearchHit, SearchRequest,
+    SearchResults, WordGroup, MAX_LIMIT,
+};
+pub use starter::starter_entries;

@@ -1,0 +1,314 @@
+//! Searching a catalogue index: one implementation for the server and the offline client.
+
+mod expand;
+mod plan;
+mod snippet;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+pub use plan::{split_query, Alternative, AlternativeKind, QueryPlan, WordGroup};
+pub use snippet::escape_html;
+
+use crate::analysis::{CatalogueTokenizer, TOKENIZER_NAME};
+use crate::build::{read_manifest, Manifest, TANTIVY_DIR};
+use crate::codes::{hs_display, CodeToken};
+use crate::schema::{CatalogueFields, TextField, TEXT_WEIGHTS};
+use crate::{Entry, Error, Kind, Result};
+
+/// Score of a hit on its own code.
+const OWN_CODE_BOOST: f32 = 40.0;
+/// Score of a hit whose code starts with a typed partial code (`2B0`, `8458` for `8458.11`).
+const CODE_PREFIX_BOOST: f32 = 10.0;
+/// Score of a hit that points to a typed control code (a card citing `2B001`).
+const REF_CONTROL_BOOST: f32 = 8.0;
+/// Score of a hit mapped to a typed HS code (cards, and controls through cards).
+const REF_HS_BOOST: f32 = 12.0;
+/// Most hits one search returns.
+pub const MAX_LIMIT: usize = 100;
+
+/// A search as asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    pub query: String,
+    pub limit: usize,
+    pub kind: Option<Kind>,
+    pub category: Option<String>,
+}
+
+impl SearchRequest {
+    /// A search for `query` with the default limit of 10 and no filters.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest { query: query.into(), limit: 10, kind: None, category: None }
+    }
+}
+
+/// One hit, in the shape of the protocol's search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub code: Option<String>,
+    pub controls: Vec<String>,
+    pub hs: Vec<String>,
+    pub score: f32,
+    /// HTML: escaped text with `<mark>` around what matched.
+    pub snippet: String,
+}
+
+/// A search result, in the shape of the protocol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: usize,
+    pub took_us: u64,
+    pub hits: Vec<SearchHit>,
+}
+
+/// An opened catalogue index directory, ready to search. Cheap to share across threads.
+pub struct CatalogueIndex {
+    dir: PathBuf,
+    manifest: Manifest,
+    reader: IndexReader,
+    fields: CatalogueFields,
+}
+
+impl std::fmt::Debug for CatalogueIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CatalogueIndex").field("dir", &self.dir).field("version", &self.manifest.version).finish()
+    }
+}
+
+impl CatalogueIndex {
+    /// Opens the index directory built by [`crate::build_index`] or unpacked from a bundle.
+    pub fn open(dir: &Path) -> Result<CatalogueIndex> {
+        let manifest = read_manifest(dir)?;
+        let tantivy_dir = dir.join(TANTIVY_DIR);
+        let index = Index::open_in_dir(&tantivy_dir).map_err(|e| match e {
+            tantivy::TantivyError::OpenDirectoryError(_) | tantivy::TantivyError::OpenReadError(_) => {
+                Error::NoIndex(dir.to_path_buf())
+            }
+            other => Error::Tantivy(other),
+        })?;
+        index.tokenizers().register(TOKENIZER_NAME, CatalogueTokenizer);
+        let fields = CatalogueFields::from_schema(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        expand::warm_up();
+        Ok(CatalogueIndex { dir: dir.to_path_buf(), manifest, reader, fields })
+    }
+
+    /// What the index holds.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The directory it was opened from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// One entry by id, whole.
+    pub fn entry(&self, id: &str) -> Result<Option<Entry>> {
+        let searcher = self.searcher();
+        let query = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, address)) => Ok(Some(self.load_entry(&searcher, *address)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn load_entry(&self, searcher: &Searcher, address: tantivy::DocAddress) -> Result<Entry> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let json = doc
+            .get_first(self.fields.entry)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::BadQuery("index document without its entry".into()))?;
+        serde_json::from_str(json).map_err(|e| Error::BadBundle {
+            path: self.dir.clone(),
+            problem: format!("stored entry unreadable: {e}"),
+        })
+    }
+
+    /// Analyses a query without running it (for tests and `--explain`).
+    pub fn plan(&self, query: &str) -> Result<QueryPlan> {
+        plan::plan_query(&self.searcher(), &self.fields, query)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let started = Instant::now();
+        let searcher = self.searcher();
+        let plan = plan::plan_query(&searcher, &self.fields, &request.query)?;
+        let limit = request.limit.clamp(1, MAX_LIMIT);
+        let mut hits = Vec::new();
+        let mut total = 0;
+        if let Some(query) = self.build_query(&plan, request) {
+            let (count, top) =
+                searcher.search(&query, &(Count, TopDocs::with_limit(limit).order_by_score()))?;
+            total = count;
+            let terms = plan.highlight_terms();
+            for (score, address) in top {
+                let entry = self.load_entry(&searcher, address)?;
+                let matched_codes = matched_codes(&entry, &plan.codes);
+                hits.push(SearchHit {
+                    snippet: snippet::snippet(&entry, &terms, &matched_codes),
+                    id: entry.id,
+                    kind: entry.kind,
+                    title: entry.title,
+                    code: entry.code,
+                    controls: entry.controls,
+                    hs: entry.hs,
+                    score: (score * 1000.0).round() / 1000.0,
+                });
+            }
+        }
+        Ok(SearchResults {
+            query: request.query.clone(),
+            total,
+            took_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+            hits,
+        })
+    }
+
+    /// Plain BM25 over the text fields, no synonyms, typos or codes: the baseline of the benchmarks.
+    pub fn search_plain_bm25(&self, query: &str, limit: usize) -> Result<Vec<String>> {
+        let searcher = self.searcher();
+        let mut parser = tantivy::query::QueryParser::for_index(
+            searcher.index(),
+            vec![self.fields.title, self.fields.names, self.fields.body],
+        );
+        parser.set_conjunction_by_default();
+        let _ = &mut parser;
+        let parser = tantivy::query::QueryParser::for_index(
+            searcher.index(),
+            vec![self.fields.title, self.fields.names, self.fields.body],
+        );
+        let (query, _errors) = parser.parse_query_lenient(query);
+        let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        top.into_iter().map(|(_, address)| Ok(self.load_entry(&searcher, address)?.id)).collect()
+    }
+
+    fn build_query(&self, plan: &QueryPlan, request: &SearchRequest) -> Option<Box<dyn Query>> {
+        if plan.is_empty() {
+            return None;
+        }
+        let f = &self.fields;
+        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for code in &plan.codes {
+            match code {
+                CodeToken::Eccn(eccn) => {
+                    should.push((Occur::Should, constant(f.code, eccn, OWN_CODE_BOOST)));
+                    should.push((Occur::Should, constant(f.ref_control, eccn, REF_CONTROL_BOOST)));
+                }
+                CodeToken::EccnPrefix(prefix) => {
+                    let boost = if prefix.len() >= 3 { CODE_PREFIX_BOOST * 1.5 } else { CODE_PREFIX_BOOST * 0.3 };
+                    should.push((Occur::Should, constant(f.code_prefix, prefix, boost)));
+                }
+                CodeToken::Hs(digits) => {
+                    should.push((Occur::Should, constant(f.code, digits, OWN_CODE_BOOST)));
+                    if digits.len() >= 4 {
+                        should.push((Occur::Should, constant(f.code_prefix, digits, CODE_PREFIX_BOOST)));
+                        should.push((Occur::Should, constant(f.ref_hs, digits, REF_HS_BOOST)));
+                    }
+                }
+            }
+        }
+        for group in &plan.words {
+            let alternatives: Vec<Box<dyn Query>> =
+                group.alternatives.iter().map(|alt| self.alternative_query(alt)).collect();
+            should.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1))));
+        }
+        let matching: Box<dyn Query> = Box::new(BooleanQuery::new(should));
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(kind) = request.kind {
+            filters.push((Occur::Must, term_query(f.kind, kind.as_str())));
+        }
+        if let Some(category) = &request.category {
+            filters.push((Occur::Must, term_query(f.category, category)));
+        }
+        if filters.is_empty() {
+            return Some(matching);
+        }
+        filters.push((Occur::Must, matching));
+        Some(Box::new(BooleanQuery::new(filters)))
+    }
+
+    fn alternative_query(&self, alternative: &Alternative) -> Box<dyn Query> {
+        let per_term: Vec<(Occur, Box<dyn Query>)> = alternative
+            .terms
+            .iter()
+            .map(|term| {
+                let fields: Vec<(Occur, Box<dyn Query>)> = TEXT_WEIGHTS
+                    .iter()
+                    .map(|(field, weight)| {
+                        let query = TermQuery::new(
+                            Term::from_field_text(self.fields.text(*field), term),
+                            IndexRecordOption::WithFreqs,
+                        );
+                        let boost = weight * alternative.weight;
+                        (Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>)
+                    })
+                    .collect();
+                (Occur::Must, Box::new(BooleanQuery::new(fields)) as Box<dyn Query>)
+            })
+            .collect();
+        if per_term.len() == 1 {
+            per_term.into_iter().next().map(|(_, q)| q).expect("one term")
+        } else {
+            Box::new(BooleanQuery::new(per_term))
+        }
+    }
+}
+
+fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+}
+
+fn constant(field: tantivy::schema::Field, text: &str, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(term_query(field, text), score))
+}
+
+/// The codes of an entry that a query's codes hit, in display form, for the snippet.
+fn matched_codes(entry: &Entry, codes: &[CodeToken]) -> Vec<String> {
+    let mut found = Vec::new();
+    let own = entry.code.as_deref().and_then(crate::schema::normalised_code);
+    for code in codes {
+        let hit = match code {
+            CodeToken::Eccn(eccn) => {
+                entry.controls.iter().find(|c| c.eq_ignore_ascii_case(eccn)).cloned()
+            }
+            CodeToken::EccnPrefix(prefix) => own
+                .as_ref()
+                .filter(|own| own.starts_with(prefix.as_str()))
+                .and(entry.code.clone()),
+            CodeToken::Hs(digits) => entry
+                .hs
+                .iter()
+                .find(|h| h.replace('.', "").starts_with(digits.as_str()))
+                .map(|_| hs_display(digits)),
+        };
+        if let Some(hit) = hit {
+            if !found.contains(&hit) {
+                found.push(hit);
+            }
+        }
+    }
+    found
+}
+
+#[allow(dead_code)]
+fn text_field_names() -> [TextField; 3] {
+    [TextField::Title, TextField::Names, TextField::Body]
+}
