@@ -8,6 +8,7 @@ pub mod bundle;
 mod catalogue;
 pub mod codes;
 mod error;
+pub mod evaluation;
 pub mod import;
 mod model;
 mod schema;

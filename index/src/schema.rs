@@ -1,7 +1,7 @@
 //! The tantivy schema of the catalogue index and how an entry becomes a document.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+    Field, IndexRecordOption, Schema, FAST, TextFieldIndexing, TextOptions, STORED, STRING,
 };
 use tantivy::TantivyDocument;
 
@@ -28,6 +28,8 @@ pub struct CatalogueFields {
     pub body: Field,
     /// The whole entry as JSON, for `show` and hits.
     pub entry: Field,
+    /// Kind as a number for the ranking prior (see `KIND_PRIOR`).
+    pub kind_rank: Field,
 }
 
 /// The text fields searched with words, and their weights.
@@ -67,6 +69,7 @@ impl CatalogueFields {
             names: f("names")?,
             body: f("body")?,
             entry: f("entry")?,
+            kind_rank: f("kind_rank")?,
         })
     }
 }
@@ -90,6 +93,7 @@ pub fn build_schema() -> Schema {
     builder.add_text_field("names", text.clone());
     builder.add_text_field("body", text);
     builder.add_text_field("entry", STORED);
+    builder.add_u64_field("kind_rank", FAST);
     builder.build()
 }
 
@@ -136,6 +140,20 @@ pub fn entry_document(fields: &CatalogueFields, entry: &Entry) -> TantivyDocumen
         doc.add_text(fields.names, name);
     }
     doc.add_text(fields.body, entry.body_text());
+    doc.add_u64(fields.kind_rank, kind_rank(entry.kind));
     doc.add_text(fields.entry, serde_json::to_string(entry).expect("entries serialise"));
     doc
 }
+
+/// The number stored for a kind in `kind_rank`.
+pub fn kind_rank(kind: Kind) -> u64 {
+    match kind {
+        Kind::Guide => 0,
+        Kind::Control => 1,
+        Kind::Hs => 2,
+    }
+}
+
+/// Score multiplier per `kind_rank`: cards are written for officers and explain the most, HS headings are
+/// many and terse, so for equal text evidence a card ranks first, then the control entry, then the heading.
+pub const KIND_PRIOR: [f32; 3] = [1.25, 1.0, 0.8];

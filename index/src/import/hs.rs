@@ -39,6 +39,10 @@ pub fn import_hs_csv(path: &Path) -> Result<Vec<Entry>> {
         let row = row.map_err(|e| bad(e.to_string()))?;
         let field = |i: usize| row.get(i).unwrap_or("").trim();
         let (code, description, parent, level) = (field(1), field(2), field(3), field(4));
+        if code == "TOTAL" {
+            // The nomenclature's grand-total row is an aggregate, not a heading.
+            continue;
+        }
         if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad(format!("hscode {code:?} is not digits")));
         }

@@ -19,7 +19,7 @@ pub use snippet::escape_html;
 use crate::analysis::{CatalogueTokenizer, TOKENIZER_NAME};
 use crate::build::{read_manifest, Manifest, TANTIVY_DIR};
 use crate::codes::{hs_display, CodeToken};
-use crate::schema::{CatalogueFields, TextField, TEXT_WEIGHTS};
+use crate::schema::{CatalogueFields, TextField, KIND_PRIOR, TEXT_WEIGHTS};
 use crate::{Entry, Error, Kind, Result};
 
 /// Score of a hit on its own code.
@@ -155,8 +155,18 @@ impl CatalogueIndex {
         let mut hits = Vec::new();
         let mut total = 0;
         if let Some(query) = self.build_query(&plan, request) {
-            let (count, top) =
-                searcher.search(&query, &(Count, TopDocs::with_limit(limit).order_by_score()))?;
+            let ranked = TopDocs::with_limit(limit).tweak_score(move |segment: &tantivy::SegmentReader| {
+                let kinds = segment
+                    .fast_fields()
+                    .u64("kind_rank")
+                    .ok()
+                    .map(|column| column.first_or_default_col(1));
+                move |doc: tantivy::DocId, score: tantivy::Score| {
+                    let rank = kinds.as_ref().map_or(1, |column| column.get_val(doc)) as usize;
+                    score * KIND_PRIOR.get(rank).copied().unwrap_or(1.0)
+                }
+            });
+            let (count, top) = searcher.search(&query, &(Count, ranked))?;
             total = count;
             let terms = plan.highlight_terms();
             for (score, address) in top {

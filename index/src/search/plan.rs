@@ -91,12 +91,7 @@ pub fn split_query(query: &str) -> (Vec<CodeToken>, Vec<AnalysedToken>) {
                 // A bare two-digit number among words is a quantity ("10 kw laser"), not an HS chapter.
                 words.extend(analyse(piece));
             }
-            Some(code @ CodeToken::Hs(_)) => {
-                codes.push(code);
-                if !piece.contains('.') {
-                    words.extend(analyse(piece));
-                }
-            }
+            Some(code @ CodeToken::Hs(_)) => codes.push(code),
             Some(code @ CodeToken::EccnPrefix(_)) => {
                 codes.push(code);
                 words.extend(analyse(piece));
@@ -124,6 +119,19 @@ pub fn plan_query(searcher: &Searcher, fields: &CatalogueFields, query: &str) ->
                     weight: SYNONYM_WEIGHT,
                     why: AlternativeKind::Synonym,
                 });
+            }
+        }
+        if let Some(next) = tokens.get(position + 1) {
+            // Words split apart on paper ("triethanol amine") also search as one word, when the index knows it.
+            if !token.has_digit() && !next.has_digit() {
+                let joined = crate::analysis::stem(&format!("{}{}", token.folded, next.folded));
+                if is_known(searcher, fields, &joined)? {
+                    alternatives.push(Alternative {
+                        terms: vec![joined],
+                        weight: SYNONYM_WEIGHT,
+                        why: AlternativeKind::Synonym,
+                    });
+                }
             }
         }
         let is_last = position + 1 == tokens.len();

@@ -1,0 +1,5 @@
+//! One module per `field` command.
+
+pub mod index;
+pub mod search;
+pub mod show;
