@@ -1,2 +1,5 @@
-//! `hotline-server` binary (skeleton).
-fn main() {}
+//! `hotline-server` binary: parses the command line and runs the library (see `hotline_server::cli`).
+
+fn main() -> std::process::ExitCode {
+    hotline_server::cli::main()
+}

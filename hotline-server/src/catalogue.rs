@@ -1,0 +1,58 @@
+//! The server's catalogue: the index built at start into `DATA_DIR/catalogue/` (reused when its content
+//! version is unchanged), opened for search, and packed as the offline bundle served to field clients.
+
+use std::path::Path;
+
+use axum::body::Bytes;
+use hotline_index::{bundle, read_manifest, write_index, BuildPlan, CatalogueIndex, ImportFormat, ImportSource};
+use hotline_protocol::CatalogueInfo;
+
+/// The catalogue as served.
+pub struct CatalogueService {
+    pub index: CatalogueIndex,
+    pub info: CatalogueInfo,
+    /// The bundle file's bytes, served whole (it is a few MiB).
+    pub bundle: Bytes,
+}
+
+/// Builds (or reuses) the index and the bundle under `data_dir` (blocking: run it off the runtime).
+pub fn prepare_blocking(data_dir: &Path, imports: &[ImportSource]) -> anyhow::Result<CatalogueService> {
+    let index_dir = data_dir.join("catalogue");
+    let bundle_file = data_dir.join("catalogue.bundle");
+    let plan = BuildPlan { include_builtin: true, imports: imports.to_vec() };
+    let catalogue = hotline_index::assemble(&plan)?;
+    let version = catalogue.version();
+    let current = read_manifest(&index_dir).ok().map(|m| m.version);
+    if current.as_deref() != Some(version.as_str()) {
+        let mut sources = vec!["builtin".to_string()];
+        sources.extend(plan.imports.iter().filter(|s| s.format != ImportFormat::CslJson).map(|s| {
+            let name = s.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            format!("{}:{name}", s.format.name())
+        }));
+        let manifest = write_index(&catalogue, sources, &index_dir)?;
+        tracing::info!(entries = manifest.entries, version = %manifest.version, "catalogue index built");
+    } else {
+        tracing::info!(version = %version, "catalogue index reused");
+    }
+    let bundled = bundle::peek_manifest(&bundle_file).ok().map(|m| m.version);
+    let info = if bundled.as_deref() == Some(version.as_str()) {
+        let bytes = std::fs::metadata(&bundle_file)?.len();
+        bundle::BundleInfo { version: version.clone(), bytes, sha256: bundle::file_sha256(&bundle_file)? }
+    } else {
+        bundle::pack(&index_dir, &bundle_file)?
+    };
+    let index = CatalogueIndex::open(&index_dir)?;
+    let manifest = index.manifest().clone();
+    let bundle = Bytes::from(std::fs::read(&bundle_file)?);
+    Ok(CatalogueService {
+        info: CatalogueInfo {
+            version: manifest.version,
+            built_at: manifest.built_at,
+            entries: manifest.entries as u64,
+            bytes: info.bytes,
+            sha256: info.sha256,
+        },
+        index,
+        bundle,
+    })
+}

@@ -1,0 +1,30 @@
+//! The REST routes of `/api/v1` (see docs/protocol.md), one module per area.
+
+pub mod auth;
+pub mod catalogue;
+pub mod extract;
+pub mod ops;
+pub mod requests;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Every `/api/v1` REST route except the WebSocket.
+pub fn api_routes(json_body_bytes: usize) -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/search", get(catalogue::search))
+        .route("/entries/{id}", get(catalogue::entry))
+        .route("/catalogue", get(catalogue::info))
+        .route("/catalogue/bundle", get(catalogue::bundle))
+        .route("/screen", get(catalogue::screen))
+        .route("/requests", post(requests::create).get(requests::list))
+        .route("/requests/{id}", get(requests::get))
+        .route("/requests/{id}/events", get(requests::events))
+        .layer(DefaultBodyLimit::max(json_body_bytes))
+}
