@@ -147,6 +147,66 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// A cheap pre-filter for highlighting: the first (up to) three letters a word must start with, lowercased and
+/// before folding, to possibly analyse to one of the terms. Words that fail it need no folding or stemming.
+/// Stems keep the first three letters of their word; the folds that change a word's start are allowed for.
+#[derive(Debug, Clone, Default)]
+pub struct WordStartFilter {
+    starts: std::collections::HashSet<String>,
+}
+
+fn start_of(word: &str) -> &str {
+    let mut end = word.len().min(3);
+    while !word.is_char_boundary(end) {
+        end -= 1;
+    }
+    &word[..end]
+}
+
+impl WordStartFilter {
+    /// The filter for a set of analysed terms.
+    pub fn new<'a>(terms: impl IntoIterator<Item = &'a String>) -> WordStartFilter {
+        let mut starts: std::collections::HashSet<String> =
+            terms.into_iter().map(|t| start_of(t).to_string()).collect();
+        let folds = NUMBER_WORDS.iter().chain(UK_WORDS.iter()).chain(UK_STARTS.iter());
+        let mut extra = Vec::new();
+        for (from, to) in folds {
+            if starts.contains(start_of(to)) {
+                extra.push(start_of(from).to_string());
+            }
+        }
+        starts.extend(extra);
+        WordStartFilter { starts }
+    }
+
+    /// False when `raw` (a word as written) cannot analyse to any of the terms.
+    pub fn may_match(&self, raw: &str) -> bool {
+        if !raw.is_ascii() {
+            return true;
+        }
+        let mut buffer = [0u8; 3];
+        let n = raw.len().min(3);
+        for (slot, byte) in buffer.iter_mut().zip(raw.bytes()) {
+            *slot = byte.to_ascii_lowercase();
+        }
+        std::str::from_utf8(&buffer[..n]).is_ok_and(|start| self.starts.contains(start))
+    }
+}
+
+/// Analyses only the words that pass `filter` (the others cannot match), keeping offsets.
+pub fn analyse_filtered(text: &str, filter: &WordStartFilter) -> Vec<AnalysedToken> {
+    words(text)
+        .filter(|(_, raw)| filter.may_match(raw))
+        .filter_map(|(start, raw)| {
+            let folded = fold_word(raw);
+            if folded.is_empty() || is_stopword(&folded) {
+                return None;
+            }
+            Some(AnalysedToken { term: stem(&folded), folded, start, end: start + raw.len() })
+        })
+        .collect()
+}
+
 /// Analyses text into terms, stopwords dropped.
 pub fn analyse(text: &str) -> Vec<AnalysedToken> {
     words(text)
@@ -240,6 +300,18 @@ mod tests {
     fn stopwords_drop_and_codes_survive_unstemmed() {
         assert_eq!(terms("the 2B001 machines"), vec!["2b001".to_string(), "machin".into()]);
         assert!(terms("of the and").is_empty());
+    }
+
+    #[test]
+    fn the_start_filter_keeps_every_word_that_can_match() {
+        let text = "Five-axis aluminium centres, grey Armour and tyres; zero other words here";
+        let wanted: Vec<String> = terms("5 aluminum center gray armor tire 0");
+        let filter = WordStartFilter::new(&wanted);
+        let filtered: Vec<String> =
+            analyse_filtered(text, &filter).into_iter().map(|t| t.term).filter(|t| wanted.contains(t)).collect();
+        let full: Vec<String> = terms(text).into_iter().filter(|t| wanted.contains(t)).collect();
+        assert_eq!(filtered, full);
+        assert!(!filter.may_match("other"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::codes::hs_digits;
 use crate::{Entry, Error, Kind, Result};
 
 /// Bumped whenever the index layout or analysis changes, so that the version changes with it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Entries from every source, by id.
 #[derive(Debug, Default)]

@@ -20,7 +20,7 @@ pub use build::{assemble, build_index, now_rfc3339, read_manifest, write_index, 
 pub use catalogue::{Catalogue, SCHEMA_VERSION};
 pub use error::{Error, Result};
 pub use import::{ImportFormat, ImportSource};
-pub use model::{Entry, Kind, Paragraph};
+pub use model::{Entry, HitRecord, Kind, Paragraph};
 pub use search::{
     escape_html, split_query, Alternative, AlternativeKind, CatalogueIndex, QueryPlan, SearchHit, SearchRequest,
     SearchResults, WordGroup, MAX_LIMIT,

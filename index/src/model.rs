@@ -155,3 +155,55 @@ impl Entry {
         parts.join(" \n")
     }
 }
+
+/// What a search hit needs of an entry, stored beside it so that hits do not parse whole entries: the codes,
+/// the names and the first [`HitRecord::BODY_LIMIT`] bytes of the body, in parts, for the snippet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HitRecord {
+    pub id: String,
+    pub kind: Kind,
+    pub title: String,
+    pub code: Option<String>,
+    pub controls: Vec<String>,
+    pub hs: Vec<String>,
+    pub names: Vec<String>,
+    pub body: Vec<String>,
+}
+
+impl HitRecord {
+    /// Most bytes of an entry's body kept for snippets: long control entries are cut, so that a snippet costs
+    /// microseconds; the whole text is still searched.
+    pub const BODY_LIMIT: usize = 3_000;
+
+    /// The hit record of an entry.
+    pub fn from_entry(entry: &Entry) -> HitRecord {
+        let mut budget = Self::BODY_LIMIT;
+        let mut body = Vec::new();
+        let parts = [&entry.summary, &entry.looks_like, &entry.uses]
+            .into_iter()
+            .map(String::as_str)
+            .chain(entry.red_flags.iter().map(String::as_str))
+            .chain(entry.paragraphs.iter().map(|p| p.text.as_str()));
+        for part in parts.filter(|p| !p.is_empty()) {
+            if budget == 0 {
+                break;
+            }
+            let mut end = part.len().min(budget);
+            while !part.is_char_boundary(end) {
+                end -= 1;
+            }
+            budget -= end;
+            body.push(part[..end].to_string());
+        }
+        HitRecord {
+            id: entry.id.clone(),
+            kind: entry.kind,
+            title: entry.title.clone(),
+            code: entry.code.clone(),
+            controls: entry.controls.clone(),
+            hs: entry.hs.clone(),
+            names: entry.names.clone(),
+            body,
+        }
+    }
+}

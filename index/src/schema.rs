@@ -26,8 +26,10 @@ pub struct CatalogueFields {
     pub title: Field,
     pub names: Field,
     pub body: Field,
-    /// The whole entry as JSON, for `show` and hits.
+    /// The whole entry as JSON, for `show`.
     pub entry: Field,
+    /// The entry's [`crate::HitRecord`] as JSON, for hits.
+    pub hit: Field,
     /// Kind as a number for the ranking prior (see `KIND_PRIOR`).
     pub kind_rank: Field,
 }
@@ -69,6 +71,7 @@ impl CatalogueFields {
             names: f("names")?,
             body: f("body")?,
             entry: f("entry")?,
+            hit: f("hit")?,
             kind_rank: f("kind_rank")?,
         })
     }
@@ -93,6 +96,7 @@ pub fn build_schema() -> Schema {
     builder.add_text_field("names", text.clone());
     builder.add_text_field("body", text);
     builder.add_text_field("entry", STORED);
+    builder.add_text_field("hit", STORED);
     builder.add_u64_field("kind_rank", FAST);
     builder.build()
 }
@@ -141,6 +145,7 @@ pub fn entry_document(fields: &CatalogueFields, entry: &Entry) -> TantivyDocumen
     }
     doc.add_text(fields.body, entry.body_text());
     doc.add_u64(fields.kind_rank, kind_rank(entry.kind));
+    doc.add_text(fields.hit, serde_json::to_string(&crate::HitRecord::from_entry(entry)).expect("hits serialise"));
     doc.add_text(fields.entry, serde_json::to_string(entry).expect("entries serialise"));
     doc
 }

@@ -19,8 +19,8 @@ pub use snippet::escape_html;
 use crate::analysis::{CatalogueTokenizer, TOKENIZER_NAME};
 use crate::build::{read_manifest, Manifest, TANTIVY_DIR};
 use crate::codes::{hs_display, CodeToken};
-use crate::schema::{CatalogueFields, TextField, KIND_PRIOR, TEXT_WEIGHTS};
-use crate::{Entry, Error, Kind, Result};
+use crate::schema::{CatalogueFields, KIND_PRIOR, TEXT_WEIGHTS};
+use crate::{Entry, Error, HitRecord, Kind, Result};
 
 /// Score of a hit on its own code.
 const OWN_CODE_BOOST: f32 = 40.0;
@@ -141,6 +141,18 @@ impl CatalogueIndex {
         })
     }
 
+    fn load_hit(&self, searcher: &Searcher, address: tantivy::DocAddress) -> Result<HitRecord> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let json = doc
+            .get_first(self.fields.hit)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::BadQuery("index document without its hit record".into()))?;
+        serde_json::from_str(json).map_err(|e| Error::BadBundle {
+            path: self.dir.clone(),
+            problem: format!("stored hit unreadable: {e}"),
+        })
+    }
+
     /// Analyses a query without running it (for tests and `--explain`).
     pub fn plan(&self, query: &str) -> Result<QueryPlan> {
         plan::plan_query(&self.searcher(), &self.fields, query)
@@ -168,18 +180,18 @@ impl CatalogueIndex {
             });
             let (count, top) = searcher.search(&query, &(Count, ranked))?;
             total = count;
-            let terms = plan.highlight_terms();
+            let mut highlight = snippet::SnippetQuery::new(plan.highlight_terms(), plan.words.len());
             for (score, address) in top {
-                let entry = self.load_entry(&searcher, address)?;
-                let matched_codes = matched_codes(&entry, &plan.codes);
+                let hit = self.load_hit(&searcher, address)?;
+                let matched_codes = matched_codes(&hit, &plan.codes);
                 hits.push(SearchHit {
-                    snippet: snippet::snippet(&entry, &terms, &matched_codes),
-                    id: entry.id,
-                    kind: entry.kind,
-                    title: entry.title,
-                    code: entry.code,
-                    controls: entry.controls,
-                    hs: entry.hs,
+                    snippet: snippet::snippet(&hit, &mut highlight, &matched_codes),
+                    id: hit.id,
+                    kind: hit.kind,
+                    title: hit.title,
+                    code: hit.code,
+                    controls: hit.controls,
+                    hs: hit.hs,
                     score: (score * 1000.0).round() / 1000.0,
                 });
             }
@@ -192,22 +204,22 @@ impl CatalogueIndex {
         })
     }
 
-    /// Plain BM25 over the text fields, no synonyms, typos or codes: the baseline of the benchmarks.
+    /// Plain tantivy BM25 over the text fields with tantivy's query parser (OR of the words, no synonyms, typos,
+    /// codes, prior or snippets), returning the hits' ids: the baseline of the relevance and speed benchmarks.
     pub fn search_plain_bm25(&self, query: &str, limit: usize) -> Result<Vec<String>> {
         let searcher = self.searcher();
-        let mut parser = tantivy::query::QueryParser::for_index(
-            searcher.index(),
-            vec![self.fields.title, self.fields.names, self.fields.body],
-        );
-        parser.set_conjunction_by_default();
-        let _ = &mut parser;
         let parser = tantivy::query::QueryParser::for_index(
             searcher.index(),
             vec![self.fields.title, self.fields.names, self.fields.body],
         );
         let (query, _errors) = parser.parse_query_lenient(query);
         let top = searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        top.into_iter().map(|(_, address)| Ok(self.load_entry(&searcher, address)?.id)).collect()
+        top.into_iter()
+            .map(|(_, address)| {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                Ok(doc.get_first(self.fields.id).and_then(|v| v.as_str()).unwrap_or_default().to_string())
+            })
+            .collect()
     }
 
     fn build_query(&self, plan: &QueryPlan, request: &SearchRequest) -> Option<Box<dyn Query>> {
@@ -291,7 +303,7 @@ fn constant(field: tantivy::schema::Field, text: &str, score: f32) -> Box<dyn Qu
 }
 
 /// The codes of an entry that a query's codes hit, in display form, for the snippet.
-fn matched_codes(entry: &Entry, codes: &[CodeToken]) -> Vec<String> {
+fn matched_codes(entry: &HitRecord, codes: &[CodeToken]) -> Vec<String> {
     let mut found = Vec::new();
     let own = entry.code.as_deref().and_then(crate::schema::normalised_code);
     for code in codes {
@@ -316,9 +328,4 @@ fn matched_codes(entry: &Entry, codes: &[CodeToken]) -> Vec<String> {
         }
     }
     found
-}
-
-#[allow(dead_code)]
-fn text_field_names() -> [TextField; 3] {
-    [TextField::Title, TextField::Names, TextField::Body]
 }

@@ -150,7 +150,12 @@ pub fn plan_query(searcher: &Searcher, fields: &CatalogueFields, query: &str) ->
         }
         let distance = allowed_distance(&token.term);
         if !completed && !token.has_digit() && distance > 0 && !is_known(searcher, fields, &token.term)? {
-            for expansion in typo_corrections(searcher, &text_fields, &token.term, distance, 4)? {
+            // Distance 1 first: most typos are one edit, and the distance-2 automaton costs far more to build.
+            let mut corrections = typo_corrections(searcher, &text_fields, &token.term, 1, 4)?;
+            if corrections.is_empty() && distance > 1 {
+                corrections = typo_corrections(searcher, &text_fields, &token.term, distance, 4)?;
+            }
+            for expansion in corrections {
                 let weight = TYPO_WEIGHTS[usize::from(expansion.distance.clamp(1, 2)) - 1];
                 alternatives.push(Alternative {
                     terms: vec![expansion.term],

@@ -5,8 +5,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::analyse;
-use crate::Entry;
+use crate::analysis::{analyse_filtered, words, WordStartFilter};
+use crate::HitRecord;
 
 /// Longest snippet, in bytes of source text.
 const WINDOW: usize = 220;
@@ -35,23 +35,56 @@ struct Candidate {
 }
 
 /// The best fragment of one text: the window holding the most distinct matched terms.
-fn best_fragment(text: &str, terms: &BTreeSet<String>) -> Option<Candidate> {
-    let tokens = analyse(text);
-    let matches: Vec<(usize, usize, &str)> = tokens
-        .iter()
-        .filter(|t| terms.contains(&t.term))
-        .map(|t| (t.start, t.end, t.term.as_str()))
-        .collect();
+fn best_fragment(text: &str, query: &mut SnippetQuery) -> Option<Candidate> {
+    if query.terms.is_empty() {
+        return None;
+    }
+    // Each match as (start, end, index of its term among the terms).
+    let mut matches: Vec<(usize, usize, usize)> = Vec::new();
+    for (start, raw) in words(text) {
+        if !query.filter.may_match(raw) {
+            continue;
+        }
+        let term_index = match query.seen.get(raw) {
+            Some(known) => *known,
+            None => {
+                let analysed = analyse_filtered(raw, &query.filter);
+                let index = analysed.first().and_then(|t| query.terms.iter().position(|term| *term == t.term));
+                query.seen.insert(raw.to_string(), index);
+                index
+            }
+        };
+        if let Some(index) = term_index {
+            matches.push((start, start + raw.len(), index));
+        }
+    }
     if matches.is_empty() {
         return None;
     }
+    // Sliding window over the matches: the window starting at `first` reaches as far as WINDOW bytes allow.
+    let mut counts = vec![0usize; query.terms.len()];
+    let mut distinct = 0;
+    let mut last = 0; // one past the last match inside the current window
     let mut best = (0usize, 0usize);
     for first in 0..matches.len() {
         let limit = matches[first].0 + WINDOW - LEAD.min(matches[first].0);
-        let distinct: BTreeSet<&str> =
-            matches[first..].iter().take_while(|m| m.1 <= limit).map(|m| m.2).collect();
-        if distinct.len() > best.1 {
-            best = (first, distinct.len());
+        while last < matches.len() && matches[last].1 <= limit {
+            if counts[matches[last].2] == 0 {
+                distinct += 1;
+            }
+            counts[matches[last].2] += 1;
+            last += 1;
+        }
+        if distinct > best.1 {
+            best = (first, distinct);
+        }
+        if last > first {
+            counts[matches[first].2] -= 1;
+            if counts[matches[first].2] == 0 {
+                distinct -= 1;
+            }
+        } else {
+            last = first + 1;
         }
     }
     let (first, distinct) = best;
@@ -74,7 +107,7 @@ fn best_fragment(text: &str, terms: &BTreeSet<String>) -> Option<Candidate> {
             end = matches[first].1.min(end) + space;
         }
     }
-    let mut html = String::new();
+    let mut html = String::with_capacity(end - start + 64);
     if start > 0 {
         html.push('…');
     }
@@ -106,16 +139,49 @@ fn plain_start(text: &str) -> String {
     format!("{}…", escape_html(&text[..cut]))
 }
 
+/// What one search highlights: its terms, their start filter, and how many query words it has.
+#[derive(Debug)]
+pub struct SnippetQuery {
+    pub terms: BTreeSet<String>,
+    pub filter: WordStartFilter,
+    pub wanted: usize,
+    /// Words already analysed during this search, and which term (if any) each is: hits share most words.
+    seen: std::collections::HashMap<String, Option<usize>>,
+}
+
+impl SnippetQuery {
+    /// The highlighting of a query with `wanted` words and these terms.
+    pub fn new(terms: BTreeSet<String>, wanted: usize) -> SnippetQuery {
+        let filter = WordStartFilter::new(&terms);
+        SnippetQuery { terms, filter, wanted, seen: std::collections::HashMap::new() }
+    }
+}
+
+/// The texts of a hit a snippet may come from, in order of preference.
+fn snippet_sources(hit: &HitRecord) -> Vec<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    let mut sources: Vec<Cow<'_, str>> = vec![Cow::Borrowed(hit.title.as_str())];
+    if !hit.names.is_empty() {
+        sources.push(Cow::Owned(hit.names.join(" · ")));
+    }
+    sources.extend(hit.body.iter().map(|part| Cow::Borrowed(part.as_str())));
+    sources
+}
+
 /// The snippet of a hit: matched codes first, then the best-matching fragment of title, names or body.
-pub fn snippet(entry: &Entry, terms: &BTreeSet<String>, matched_codes: &[String]) -> String {
-    let names = entry.names.join(" · ");
-    let body = entry.body_text();
+/// `wanted` is how many query words there are: a fragment matching that many distinct terms ends the scan.
+pub fn snippet(hit: &HitRecord, query: &mut SnippetQuery, matched_codes: &[String]) -> String {
+    let wanted = query.wanted;
+    let sources = snippet_sources(hit);
     let mut best: Option<Candidate> = None;
-    for text in [&entry.title, &names, &body] {
-        if let Some(candidate) = best_fragment(text, terms) {
+    for text in &sources {
+        if let Some(candidate) = best_fragment(text, query) {
             if best.as_ref().is_none_or(|b| candidate.distinct > b.distinct) {
                 best = Some(candidate);
             }
+        }
+        if best.as_ref().is_some_and(|b| b.distinct >= wanted.max(1)) {
+            break;
         }
     }
     let mut out = String::new();
@@ -126,8 +192,8 @@ pub fn snippet(entry: &Entry, terms: &BTreeSet<String>, matched_codes: &[String]
     }
     match best {
         Some(candidate) => out.push_str(&candidate.html),
-        None if !matched_codes.is_empty() => out.push_str(&plain_start(&entry.title)),
-        None => out.push_str(&plain_start(if body.is_empty() { &entry.title } else { &body })),
+        None if !matched_codes.is_empty() => out.push_str(&plain_start(&hit.title)),
+        None => out.push_str(&plain_start(hit.body.first().unwrap_or(&hit.title))),
     }
     out
 }
@@ -135,31 +201,31 @@ pub fn snippet(entry: &Entry, terms: &BTreeSet<String>, matched_codes: &[String]
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Kind;
+    use crate::{Entry, Kind};
 
     fn terms(words: &[&str]) -> BTreeSet<String> {
-        words.iter().map(|w| analyse(w)[0].term.clone()).collect()
+        words.iter().map(|w| crate::analysis::analyse(w)[0].term.clone()).collect()
     }
 
     #[test]
     fn matched_words_are_marked_and_text_escaped() {
         let mut entry = Entry::new("guide:x", Kind::Guide, "Carbon fibre <prepreg>");
         entry.summary = "Sheets of fiber & resin.".into();
-        let html = snippet(&entry, &terms(&["fiber"]), &[]);
+        let html = snippet(&HitRecord::from_entry(&entry), &mut SnippetQuery::new(terms(&["fiber"]), 1), &[]);
         assert_eq!(html, "Carbon <mark>fibre</mark> &lt;prepreg&gt;");
     }
 
     #[test]
     fn codes_lead_the_snippet() {
         let entry = Entry::new("2B001", Kind::Control, "Machine tools");
-        assert_eq!(snippet(&entry, &BTreeSet::new(), &["2B001".into()]), "<mark>2B001</mark> Machine tools");
+        assert_eq!(snippet(&HitRecord::from_entry(&entry), &mut SnippetQuery::new(BTreeSet::new(), 0), &["2B001".into()]), "<mark>2B001</mark> Machine tools");
     }
 
     #[test]
     fn long_bodies_are_cut_around_the_match() {
         let mut entry = Entry::new("c", Kind::Control, "Title");
         entry.summary = format!("{} beryllium foil {}", "word ".repeat(100), "more ".repeat(100));
-        let html = snippet(&entry, &terms(&["beryllium"]), &[]);
+        let html = snippet(&HitRecord::from_entry(&entry), &mut SnippetQuery::new(terms(&["beryllium"]), 1), &[]);
         assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
         assert!(html.contains("<mark>beryllium</mark>"));
         assert!(html.len() < 400);
