@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use axum::body::Bytes;
-use hotline_index::{bundle, read_manifest, write_index, BuildPlan, CatalogueIndex, ImportFormat, ImportSource};
+use hotline_index::{bundle, BuildPlan, CatalogueIndex, ImportSource};
 use hotline_protocol::CatalogueInfo;
 
 /// The catalogue as served.
@@ -20,17 +20,10 @@ pub fn prepare_blocking(data_dir: &Path, imports: &[ImportSource]) -> anyhow::Re
     let index_dir = data_dir.join("catalogue");
     let bundle_file = data_dir.join("catalogue.bundle");
     let plan = BuildPlan { include_builtin: true, imports: imports.to_vec() };
-    let catalogue = hotline_index::assemble(&plan)?;
-    let version = catalogue.version();
-    let current = read_manifest(&index_dir).ok().map(|m| m.version);
-    if current.as_deref() != Some(version.as_str()) {
-        let mut sources = vec!["builtin".to_string()];
-        sources.extend(plan.imports.iter().filter(|s| s.format != ImportFormat::CslJson).map(|s| {
-            let name = s.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            format!("{}:{name}", s.format.name())
-        }));
-        let manifest = write_index(&catalogue, sources, &index_dir)?;
-        tracing::info!(entries = manifest.entries, version = %manifest.version, "catalogue index built");
+    let (manifest, rebuilt) = hotline_index::build_or_reuse(&plan, &index_dir)?;
+    let version = manifest.version.clone();
+    if rebuilt {
+        tracing::info!(entries = manifest.entries, parties = manifest.parties, version = %version, "catalogue index built");
     } else {
         tracing::info!(version = %version, "catalogue index reused");
     }

@@ -4,12 +4,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use tantivy::Index;
 
 use crate::analysis::{CatalogueTokenizer, TOKENIZER_NAME};
 use crate::import::{import, ImportFormat, ImportSource};
 use crate::schema::{build_schema, entry_document, CatalogueFields};
 use crate::starter::starter_entries;
+use crate::screening::ScreeningList;
 use crate::{Catalogue, Error, Result};
 
 /// Name of the manifest file in an index directory.
@@ -31,6 +33,9 @@ pub struct Manifest {
     pub by_kind: BTreeMap<String, usize>,
     /// `builtin` and each import as `format:file-name`.
     pub sources: Vec<String>,
+    /// Parties of the denied-party lists imported for screening (`csl-json`).
+    #[serde(default)]
+    pub parties: usize,
 }
 
 /// What to build: the starter catalogue (unless left out) plus imports.
@@ -40,7 +45,7 @@ pub struct BuildPlan {
     pub imports: Vec<ImportSource>,
 }
 
-/// Imports every source of the plan into one linked catalogue.
+/// Imports every catalogue source of the plan into one linked catalogue (denied-party lists are left out).
 pub fn assemble(plan: &BuildPlan) -> Result<Catalogue> {
     let mut catalogue = Catalogue::new();
     if plan.include_builtin {
@@ -56,14 +61,37 @@ pub fn assemble(plan: &BuildPlan) -> Result<Catalogue> {
     Ok(catalogue)
 }
 
-/// Imports, links and writes a complete index into `out` (replaced only once the new one is whole).
-pub fn build_index(plan: &BuildPlan, out: &Path) -> Result<Manifest> {
+/// Everything a build needs, imported and checked, before anything is written.
+#[derive(Debug)]
+pub struct PreparedBuild {
+    pub catalogue: Catalogue,
+    pub screening: Option<ScreeningList>,
+    /// The content version of the whole build: catalogue entries and denied-party list files.
+    pub version: String,
+    pub sources: Vec<String>,
+}
+
+/// Imports every source of the plan (all or nothing) and computes the build's version.
+pub fn prepare(plan: &BuildPlan) -> Result<PreparedBuild> {
     let catalogue = assemble(plan)?;
     if catalogue.is_empty() {
         return Err(Error::BadImportSpec(
             "nothing to index: the built-in catalogue is left out and no import was given".into(),
         ));
     }
+    let mut screening: Option<ScreeningList> = None;
+    let mut hasher = Sha256::new();
+    hasher.update(catalogue.version().as_bytes());
+    for source in plan.imports.iter().filter(|s| s.format == ImportFormat::CslJson) {
+        let list = ScreeningList::import_csl_json(&source.path)?;
+        hasher.update(b"\ncsl-json ");
+        hasher.update(crate::bundle::file_sha256(&source.path)?.as_bytes());
+        match screening.as_mut() {
+            Some(all) => all.merge(list),
+            None => screening = Some(list),
+        }
+    }
+    let version = if screening.is_some() { hex::encode(&hasher.finalize()[..10]) } else { catalogue.version() };
     let mut sources = Vec::new();
     if plan.include_builtin {
         sources.push("builtin".to_string());
@@ -72,11 +100,40 @@ pub fn build_index(plan: &BuildPlan, out: &Path) -> Result<Manifest> {
         let name = s.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         format!("{}:{name}", s.format.name())
     }));
-    write_index(&catalogue, sources, out)
+    Ok(PreparedBuild { catalogue, screening, version, sources })
 }
 
-/// Writes a catalogue as an index directory at `out`.
+/// Imports, links and writes a complete index into `out` (replaced only once the new one is whole).
+pub fn build_index(plan: &BuildPlan, out: &Path) -> Result<Manifest> {
+    write_prepared(&prepare(plan)?, out)
+}
+
+/// Like [`build_index`], but keeps the index already in `out` when its version is the one the plan gives.
+/// Returns the manifest and whether the index was (re)built.
+pub fn build_or_reuse(plan: &BuildPlan, out: &Path) -> Result<(Manifest, bool)> {
+    let prepared = prepare(plan)?;
+    if let Ok(existing) = read_manifest(out) {
+        if existing.version == prepared.version && existing.format == FORMAT_VERSION {
+            return Ok((existing, false));
+        }
+    }
+    Ok((write_prepared(&prepared, out)?, true))
+}
+
+/// Writes a catalogue as an index directory at `out` (no screening lists; see [`write_prepared`]).
 pub fn write_index(catalogue: &Catalogue, sources: Vec<String>, out: &Path) -> Result<Manifest> {
+    let prepared = PreparedBuild {
+        version: catalogue.version(),
+        catalogue: Catalogue::clone_of(catalogue),
+        screening: None,
+        sources,
+    };
+    write_prepared(&prepared, out)
+}
+
+/// Writes a prepared build as an index directory at `out`.
+pub fn write_prepared(prepared: &PreparedBuild, out: &Path) -> Result<Manifest> {
+    let catalogue = &prepared.catalogue;
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     let staging = staging_path(out);
@@ -96,14 +153,18 @@ pub fn write_index(catalogue: &Catalogue, sources: Vec<String>, out: &Path) -> R
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    if let Some(screening) = &prepared.screening {
+        screening.save(&staging)?;
+    }
 
     let manifest = Manifest {
         format: FORMAT_VERSION,
-        version: catalogue.version(),
+        version: prepared.version.clone(),
         built_at: now_rfc3339(),
         entries: catalogue.len(),
         by_kind: catalogue.by_kind(),
-        sources,
+        sources: prepared.sources.clone(),
+        parties: prepared.screening.as_ref().map_or(0, ScreeningList::len),
     };
     write_manifest(&staging, &manifest)?;
     replace_dir(&staging, out)?;

@@ -38,6 +38,11 @@ impl Catalogue {
         Ok(())
     }
 
+    /// A copy of another catalogue.
+    pub fn clone_of(other: &Catalogue) -> Catalogue {
+        Catalogue { entries: other.entries.clone() }
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.entries.len()

@@ -14,9 +14,13 @@ mod model;
 mod schema;
 mod search;
 mod starter;
+pub mod screening;
 pub mod synonyms;
 
-pub use build::{assemble, build_index, now_rfc3339, read_manifest, write_index, BuildPlan, Manifest};
+pub use build::{
+    assemble, build_index, build_or_reuse, now_rfc3339, prepare, read_manifest, write_index, write_prepared, BuildPlan,
+    Manifest, PreparedBuild,
+};
 pub use catalogue::{Catalogue, SCHEMA_VERSION};
 pub use error::{Error, Result};
 pub use import::{ImportFormat, ImportSource};

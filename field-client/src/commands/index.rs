@@ -28,7 +28,11 @@ pub fn build(args: &BuildArgs) -> anyhow::Result<()> {
     let manifest = hotline_index::build_index(&plan, &args.out)
         .with_context(|| format!("the index in {} was not built", args.out.display()))?;
     if args.json {
-        println!("{}", json!({"entries": manifest.entries, "by_kind": manifest.by_kind}));
+        let mut summary = json!({"entries": manifest.entries, "by_kind": manifest.by_kind});
+        if manifest.parties > 0 {
+            summary["parties"] = json!(manifest.parties);
+        }
+        println!("{summary}");
     } else {
         let kinds: Vec<String> = manifest.by_kind.iter().map(|(kind, n)| format!("{kind} {n}")).collect();
         println!(
@@ -39,6 +43,9 @@ pub fn build(args: &BuildArgs) -> anyhow::Result<()> {
             manifest.version,
             started.elapsed().as_secs_f64()
         );
+        if manifest.parties > 0 {
+            println!("with {} denied parties for `field screen`", manifest.parties);
+        }
     }
     Ok(())
 }

@@ -41,7 +41,9 @@ pub(crate) fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> 
         let mut row_min = rows[current + lo - 1];
         for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut value = (rows[back1 + j] + 1).min(rows[current + j - 1] + 1).min(rows[back1 + j - 1] + cost);
+            let mut value = (rows[back1 + j] + 1)
+                .min(rows[current + j - 1] + 1)
+                .min(rows[back1 + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 value = value.min(rows[back2 + j - 2] + 1);
             }
@@ -76,8 +78,8 @@ mod tests {
         for (i, row) in d.iter_mut().enumerate() {
             row[0] = i;
         }
-        for j in 0..=m {
-            d[0][j] = j;
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
         }
         for i in 1..=n {
             for j in 1..=m {
@@ -94,9 +96,26 @@ mod tests {
     #[test]
     fn screening_bounded_distance_agrees_with_the_full_matrix() {
         let words: &[&[u8]] = &[
-            b"", b"a", b"ab", b"ba", b"abc", b"acb", b"technologies", b"tecnologies", b"technolgoies",
-            b"tehcnologies", b"huawei", b"huawel", b"hauwei", b"huaweitechnologies", b"huaweitechnologles",
-            b"rosselkhozbank", b"roselkhozbank", b"kunlun", b"kunlunbank", b"xyz",
+            b"",
+            b"a",
+            b"ab",
+            b"ba",
+            b"abc",
+            b"acb",
+            b"technologies",
+            b"tecnologies",
+            b"technolgoies",
+            b"tehcnologies",
+            b"huawei",
+            b"huawel",
+            b"hauwei",
+            b"huaweitechnologies",
+            b"huaweitechnologles",
+            b"rosselkhozbank",
+            b"roselkhozbank",
+            b"kunlun",
+            b"kunlunbank",
+            b"xyz",
         ];
         for a in words {
             for b in words {

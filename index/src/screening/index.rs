@@ -6,13 +6,17 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::normalise::{core_hash, normalise, stable_hash, NormalisedName};
+use super::normalise::{NormalisedName, core_hash, normalise, stable_hash};
 
 /// Characters of a compacted name map to 1..=36 (`a`–`z`, `0`–`9`); 0 pads both ends so short
 /// names ("DJI", "AL") still have trigrams and a name's first and last letters weigh in.
 const TRIGRAM_BASE: u32 = 37;
 /// Number of possible trigram codes: postings offsets are a dense table over all of them.
 pub(crate) const TRIGRAM_SPACE: usize = (TRIGRAM_BASE * TRIGRAM_BASE * TRIGRAM_BASE) as usize;
+/// Names whose compacted form has at most this many letters are also kept in a table by length:
+/// a typo in a 5-letter name destroys most of its trigrams, so short queries are compared with
+/// short names directly (a few thousand cheap comparisons).
+pub(crate) const SHORT_NAME: usize = 7;
 
 /// Many strings in one allocation: loading 100,000 names as one buffer and an offsets table takes
 /// a memcpy, as separate `String`s it takes 100,000 allocations.
@@ -100,13 +104,20 @@ pub(crate) struct NameIndex {
     pub key_weights: Vec<f32>,
     /// Number of names holding each key.
     pub key_names: Vec<u32>,
-    /// Dense CSR postings: names holding trigram `t` are `trigram_names[offsets[t]..offsets[t+1]]`.
+    /// Dense postings: the names holding trigram `t` are delta-encoded varints in
+    /// `trigram_postings[offsets[t]..offsets[t+1]]`. Kept encoded in memory too: a query reads a
+    /// few dozen lists, while decoding all 1.2 million entries would dominate loading.
     pub trigram_offsets: Vec<u32>,
-    pub trigram_names: Vec<u32>,
+    pub trigram_postings: Vec<u8>,
     /// `(hash of the exact form, name)`, sorted: exact matches whatever else ranks.
     pub exact_hashes: Vec<(u64, u32)>,
     /// `(hash of the sorted core keys, name)`, sorted: the same words in any order, any form.
     pub core_hashes: Vec<(u64, u32)>,
+    /// Short names by compacted length: those of length `n` are `short_names[short_offsets[n]..short_offsets[n + 1]]`,
+    /// their compacted forms the same positions of `short_compacts`.
+    pub short_offsets: Vec<u32>,
+    pub short_names: Vec<u32>,
+    pub short_compacts: Strings,
 }
 
 /// A name to index: which party, the text, and whether it is an alias.
@@ -136,12 +147,78 @@ pub(crate) fn trigrams(compact: &str, out: &mut Vec<u32>) {
     codes.push(0);
     codes.extend(compact.bytes().map(char_code));
     codes.push(0);
-    out.extend(codes.windows(3).map(|w| (w[0] * TRIGRAM_BASE + w[1]) * TRIGRAM_BASE + w[2]));
+    out.extend(
+        codes
+            .windows(3)
+            .map(|w| (w[0] * TRIGRAM_BASE + w[1]) * TRIGRAM_BASE + w[2]),
+    );
     out.sort_unstable();
     out.dedup();
 }
 
+fn push_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// The names of one trigram's postings, decoded on the fly. Stops at the first damaged byte or
+/// out-of-range name (the file's postings are not all checked at load; see [`NameIndex::check`]).
+pub(crate) struct Postings<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    previous: u32,
+    names: u32,
+}
+
+impl Iterator for Postings<'_> {
+    type Item = u32;
+
+    fn next(&mut self) -> Option<u32> {
+        let mut value = 0u32;
+        let mut shift = 0u32;
+        loop {
+            let byte = *self.bytes.get(self.at)?;
+            self.at += 1;
+            value |= u32::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+            if shift > 28 {
+                self.at = self.bytes.len();
+                return None;
+            }
+        }
+        self.previous = self
+            .previous
+            .checked_add(value)
+            .filter(|&n| n < self.names)
+            .or_else(|| {
+                self.at = self.bytes.len();
+                None
+            })?;
+        Some(self.previous)
+    }
+}
+
 impl NameIndex {
+    /// The names holding a trigram code.
+    pub fn trigram_names(&self, gram: u32) -> Postings<'_> {
+        let (start, end) = (
+            self.trigram_offsets[gram as usize] as usize,
+            self.trigram_offsets[gram as usize + 1] as usize,
+        );
+        Postings {
+            bytes: &self.trigram_postings[start..end],
+            at: 0,
+            previous: 0,
+            names: self.names.len() as u32,
+        }
+    }
+
     /// Indexes names; `sources` must be grouped by party in party order.
     pub fn build(sources: Vec<NameSource>) -> NameIndex {
         let mut index = NameIndex::default();
@@ -171,15 +248,23 @@ impl NameIndex {
             seen_in_party.push(normalised.exact.clone());
             kept.push((source, normalised));
         }
-        let mut key_list: Vec<String> = kept.iter().flat_map(|(_, n)| n.core.iter().map(|w| w.key.clone())).collect();
+        let mut key_list: Vec<String> = kept
+            .iter()
+            .flat_map(|(_, n)| n.core.iter().map(|w| w.key.clone()))
+            .collect();
         key_list.sort_unstable();
         key_list.dedup();
-        let key_ids: HashMap<&str, u32> = key_list.iter().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
+        let key_ids: HashMap<&str, u32> = key_list
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i as u32))
+            .collect();
         let mut key_names = vec![0u32; key_list.len()];
 
         // Pass 2: words, forms, trigrams, hashes.
-        let mut trigram_counts = vec![0u32; TRIGRAM_SPACE + 1];
+        let mut trigram_counts = vec![0u32; TRIGRAM_SPACE];
         let mut name_trigrams: Vec<Vec<u32>> = Vec::with_capacity(kept.len());
+        let mut short: Vec<(usize, u32, String)> = Vec::new();
         let mut scratch = Vec::new();
         let mut distinct_keys: Vec<u32> = Vec::new();
         for (name_id, (source, normalised)) in kept.into_iter().enumerate() {
@@ -200,7 +285,11 @@ impl NameIndex {
                 let id = intern(&mut index.plains, form);
                 index.forms.push(id);
             }
-            trigrams(&normalised.compact(), &mut scratch);
+            let compact = normalised.compact();
+            trigrams(&compact, &mut scratch);
+            if compact.len() <= SHORT_NAME {
+                short.push((compact.len(), name_id, compact));
+            }
             for &t in &scratch {
                 trigram_counts[t as usize] += 1;
             }
@@ -219,15 +308,15 @@ impl NameIndex {
             name_trigrams.push(scratch.clone());
         }
 
-        // Counting sort into dense CSR postings (names in increasing order within each trigram).
-        let mut offsets = Vec::with_capacity(TRIGRAM_SPACE + 1);
+        // Counting sort into dense postings (names in increasing order within each trigram).
+        let mut starts = Vec::with_capacity(TRIGRAM_SPACE + 1);
         let mut total = 0u32;
         for count in &trigram_counts[..TRIGRAM_SPACE] {
-            offsets.push(total);
+            starts.push(total);
             total += count;
         }
-        offsets.push(total);
-        let mut fill = offsets.clone();
+        starts.push(total);
+        let mut fill = starts.clone();
         let mut postings = vec![0u32; total as usize];
         for (name_id, grams) in name_trigrams.iter().enumerate() {
             for &t in grams {
@@ -235,11 +324,30 @@ impl NameIndex {
                 fill[t as usize] += 1;
             }
         }
-        index.trigram_offsets = offsets;
-        index.trigram_names = postings;
+        index.trigram_offsets = Vec::with_capacity(TRIGRAM_SPACE + 1);
+        for t in 0..TRIGRAM_SPACE {
+            index.trigram_offsets.push(index.trigram_postings.len() as u32);
+            let mut previous = 0;
+            for &name in &postings[starts[t] as usize..starts[t + 1] as usize] {
+                push_varint(&mut index.trigram_postings, name - previous);
+                previous = name;
+            }
+        }
+        index.trigram_offsets.push(index.trigram_postings.len() as u32);
+        short.sort();
+        index.short_offsets = (0..=SHORT_NAME + 1)
+            .map(|len| short.partition_point(|s| s.0 < len) as u32)
+            .collect();
+        for (_, name_id, compact) in short {
+            index.short_names.push(name_id);
+            index.short_compacts.push(&compact);
+        }
 
         let name_count = index.names.len().max(1) as f32;
-        index.key_weights = key_names.iter().map(|&df| (1.0 + name_count / df.max(1) as f32).ln()).collect();
+        index.key_weights = key_names
+            .iter()
+            .map(|&df| (1.0 + name_count / df.max(1) as f32).ln())
+            .collect();
         index.key_names = key_names;
         for key in &key_list {
             index.keys.push(key);
@@ -271,7 +379,10 @@ impl NameIndex {
     /// Names whose stored hash equals `hash`.
     pub fn with_hash(table: &[(u64, u32)], hash: u64) -> impl Iterator<Item = u32> + '_ {
         let start = table.partition_point(|&(h, _)| h < hash);
-        table[start..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, name)| name)
+        table[start..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .map(|&(_, name)| name)
     }
 
     /// A name as written.
@@ -309,7 +420,10 @@ impl NameIndex {
                 return Err(format!("name {i} points outside the tables"));
             }
         }
-        if self.words.iter().any(|w| w.plain as usize >= self.plains.len() || w.key as usize >= self.keys.len())
+        if self
+            .words
+            .iter()
+            .any(|w| w.plain as usize >= self.plains.len() || w.key as usize >= self.keys.len())
             || self.forms.iter().any(|&f| f as usize >= self.plains.len())
         {
             return Err("a word points outside the tables".into());
@@ -319,13 +433,25 @@ impl NameIndex {
         }
         if self.trigram_offsets.len() != TRIGRAM_SPACE + 1
             || self.trigram_offsets.windows(2).any(|w| w[0] > w[1])
-            || self.trigram_offsets.last().copied() != Some(self.trigram_names.len() as u32)
+            || self.trigram_offsets.last().copied() != Some(self.trigram_postings.len() as u32)
         {
             return Err("trigram offsets are damaged".into());
         }
         let names = self.names.len() as u32;
-        if self.trigram_names.iter().any(|&n| n >= names)
-            || self.exact_hashes.iter().chain(&self.core_hashes).any(|&(_, n)| n >= names)
+        self.short_compacts.check()?;
+        if self.short_offsets.len() != SHORT_NAME + 2
+            || self.short_offsets.windows(2).any(|w| w[0] > w[1])
+            || self.short_offsets.last().copied() != Some(self.short_names.len() as u32)
+            || self.short_compacts.len() != self.short_names.len()
+            || self.short_names.iter().any(|&n| n >= names)
+        {
+            return Err("the short-name table is damaged".into());
+        }
+        if self
+            .exact_hashes
+            .iter()
+            .chain(&self.core_hashes)
+            .any(|&(_, n)| n >= names)
         {
             return Err("a posting points outside the names".into());
         }

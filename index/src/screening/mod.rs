@@ -12,29 +12,51 @@
 //!
 //! Candidates come from the prebuilt index, never from a scan of all names: a hash of the exact
 //! normalised form (so an exact listed name or alias is never missed, whatever else ranks), a
-//! hash of the sorted core keys (same words in any order, any company form) and trigram postings
+//! hash of the sorted core keys (same words in any order, any company form), trigram postings
 //! of the *compacted* name (core words run together and folded), which survive typos, look-alikes,
-//! words run together or split and reordering. The best trigram overlaps are then scored
-//! precisely ([`score`]): word pairs weighted by rarity, or the compacted names within a few edits.
-//! The best-scoring name of each party stands for the party.
+//! words run together or split and reordering, and for queries of 4–6 letters a direct comparison
+//! with the short names (a typo destroys most trigrams of a short name). The best candidates are
+//! then scored precisely ([`score`]): query words paired with listed words (same spelling,
+//! look-alike, abbreviation, initial, typos, several words run together or one word split),
+//! weighted by rarity. The best-scoring name of each party stands for the party.
 //!
 //! # Scores and the threshold
 //!
 //! 1.0 is an exact listed name or alias (apart from case, punctuation, spacing and accents);
-//! everything else is below 1.0: about 0.99 for the same words with a company form written
-//! differently, 0.97 for reordered words, around 0.9 for one typo in a distinctive word, and
-//! low for names that share only common words: a word's weight is `ln(1 + names / names holding
-//! it)`, so `Trading` or `International` carry a third of the weight of a distinctive word and
-//! never reach the threshold on their own.
+//! everything else is at most 0.99: about 0.98 for the same words with a company form dropped,
+//! added or written differently, 0.97 for reordered words or words run together, 0.9–0.97 for one
+//! typo (1 typo costs `0.5 / word length`, 2 typos `2 / length`, and each further word with
+//! typos multiplies by 0.88), and little for names that share only common words: a word weighs
+//! `ln(1 + names / names holding it)`, so `Trading` or `International` carry a third of the
+//! weight of a distinctive word and never reach the threshold on their own.
 //!
-//! [`MATCH_THRESHOLD`] is 0.80. It was chosen on the labelled set of `index/eval/screening-labelled.jsonl`
-//! (variants of real listed names made by rule, and realistic names on no list; see
-//! `tests/screening_quality.rs`): the variants a single mistake produces (one typo in a word, one
-//! look-alike character, words reordered or run together, company form dropped, added or
-//! abbreviated) score 0.83 or more, while unlisted names sharing words with listed ones mostly
-//! stay below 0.75. Lower thresholds buy a little recall with many more false alerts; higher
-//! ones start to drop typos in two-word names. Officers see every match with its reason, so the
-//! threshold errs on the side of showing a match.
+//! [`MATCH_THRESHOLD`] is 0.80, chosen on the labelled set `index/eval/screening-labelled.jsonl`
+//! (4,238 variants of real listed names made by rule, one or two rules each, and 2,100 names on
+//! no list, 400 of them listed company names with their distinctive word replaced; built and
+//! measured by `tests/screening_quality.rs`). Sweeping the threshold over that set:
+//!
+//! | threshold | precision | recall | wrong alerts on the 2,100 unlisted names |
+//! |---:|---:|---:|---:|
+//! | 0.70 | 0.986 | 0.996 | 60 |
+//! | 0.75 | 0.995 | 0.996 | 23 |
+//! | **0.80** | **0.9995** | **0.996** | **2** |
+//! | 0.85 | 0.9998 | 0.995 | 1 |
+//! | 0.90 | 1.000 | 0.993 | 0 |
+//! | 0.95 | 1.000 | 0.962 | 0 |
+//!
+//! 0.80 is where wrong alerts collapse (23 at 0.75, 2 at 0.80) while recall has not yet moved;
+//! above it every step loses variants with two mistakes (typo plus a dropped form, look-alike plus
+//! run-together words) for one or two fewer alerts. An officer sees every match with its reason,
+//! so between a missed listed party and one more alert to dismiss the threshold takes the alert.
+//!
+//! # Ids and storage
+//!
+//! A party's id is its list's code and the list's own entity number (`SDN-17014`), or, for lists
+//! without numbers (the Entity List, the Denied Persons List, ...), the code and a digest of the
+//! entry's name, countries and Federal Register notice (`EL-3f2a9c01de`): the same file imported
+//! again gives the same ids. [`ScreeningList::save`] writes [`SCREENING_FILE`], a compact binary of
+//! the list with its whole prebuilt index, which [`ScreeningList::load`] reads in a few
+//! milliseconds (see `examples/screening_bench.rs`).
 
 mod distance;
 mod import;
@@ -50,9 +72,9 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
-use index::{trigrams, NameIndex, NameSource, Strings};
+use index::{NameIndex, NameSource, SHORT_NAME, Strings, trigrams};
 use normalise::{core_hash, normalise, stable_hash};
-use score::{assess, describe, Assessment, How, PreparedQuery};
+use score::{Assessment, How, PreparedQuery, assess, describe};
 
 /// Matches scoring at least this are returned; see the module docs for why this value.
 pub const MATCH_THRESHOLD: f32 = 0.80;
@@ -65,6 +87,12 @@ pub const SCREENING_FILE: &str = "screening.bin";
 const FUZZY_CANDIDATES: usize = 64;
 /// Names sharing less than this share of trigrams (Dice) with the query are not worth scoring.
 const MIN_TRIGRAM_OVERLAP: f32 = 0.3;
+/// A query reads the postings of at least this many of its rarest trigrams...
+const MIN_TRIGRAMS_READ: usize = 24;
+/// ...and then stops once it has read this many bytes of postings (about 20,000 names).
+const POSTINGS_BUDGET: usize = 30_000;
+/// Names whose trigram overlap is this far below the best one's are not scored.
+const OVERLAP_BELOW_BEST: f32 = 0.4;
 
 /// A screening answer (`GET /api/v1/screen`, `field screen --json`), as in protocol-v1.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -159,7 +187,11 @@ impl ScreeningList {
         let mut kept = Vec::with_capacity(parties.len());
         for (i, (party, names)) in parties.into_iter().enumerate() {
             for (n, name) in names.into_iter().enumerate() {
-                sources.push(NameSource { party: i as u32, text: name, alias: n > 0 });
+                sources.push(NameSource {
+                    party: i as u32,
+                    text: name,
+                    alias: n > 0,
+                });
             }
             kept.push(StoredParty {
                 id: text.push(&party.id),
@@ -179,7 +211,12 @@ impl ScreeningList {
             }
             party.names += 1;
         }
-        ScreeningList { lists, parties: kept, text, index }
+        ScreeningList {
+            lists,
+            parties: kept,
+            text,
+            index,
+        }
     }
 
     /// Adds another list's parties (several lists screened as one). A party whose id is already
@@ -205,7 +242,10 @@ impl ScreeningList {
                 }
             };
             let names: Vec<String> = other.names_of(stored).map(str::to_string).collect();
-            let mut party = Party { list: list as u32, ..other.unpack(stored) };
+            let mut party = Party {
+                list: list as u32,
+                ..other.unpack(stored)
+            };
             if let Some(&existing) = ids.get(&party.id) {
                 let (present, present_names) = &parties[existing];
                 if present.name == party.name && present.list == party.list && *present_names == names {
@@ -297,14 +337,22 @@ impl ScreeningList {
     fn check(&self) -> std::result::Result<(), String> {
         self.text.check()?;
         let texts = self.text.len() as u32;
-        if self.parties.iter().any(|p| p.id >= texts || p.name >= texts || p.countries >= texts) {
+        if self
+            .parties
+            .iter()
+            .any(|p| p.id >= texts || p.name >= texts || p.countries >= texts)
+        {
             return Err("a party points outside the text table".into());
         }
         if self.parties.iter().any(|p| p.list as usize >= self.lists.len()) {
             return Err("a party names a list that is not there".into());
         }
         let names = self.index.names.len() as u64;
-        if self.parties.iter().any(|p| u64::from(p.first_name) + u64::from(p.names) > names) {
+        if self
+            .parties
+            .iter()
+            .any(|p| u64::from(p.first_name) + u64::from(p.names) > names)
+        {
             return Err("a party's names point outside the index".into());
         }
         self.index.check(self.parties.len())
@@ -313,16 +361,26 @@ impl ScreeningList {
     /// Screens one name: matches at or above [`MATCH_THRESHOLD`], best first, at most `limit`
     /// (one per party, by its best-matching name or alias). An empty name matches nothing.
     pub fn screen(&self, name: &str, limit: usize) -> ScreeningResult {
+        self.screen_at(name, limit, MATCH_THRESHOLD)
+    }
+
+    /// [`ScreeningList::screen`] with another threshold: for measuring how precision and recall
+    /// move with it, or for a stricter automatic flag. Thresholds below 0.5 are not meaningful
+    /// (candidates are chosen for names that can score well, not for every weak overlap).
+    pub fn screen_at(&self, name: &str, limit: usize, threshold: f32) -> ScreeningResult {
         let started = Instant::now();
         let query = PreparedQuery::new(name, &self.index);
         let mut matches = Vec::new();
         if limit > 0 && !query.normalised.exact.is_empty() {
             let mut best: Vec<(Assessment, u32)> = Vec::new();
             let mut best_of_party: HashMap<u32, usize> = HashMap::new();
-            for (name_id, exact) in self.candidates(&query) {
+            let candidates = self.candidates(&query);
+            for (name_id, exact) in candidates {
                 let listed = &self.index.names[name_id as usize];
-                let Some(assessment) = assess(&query, &self.index, listed, exact) else { continue };
-                if assessment.score < MATCH_THRESHOLD {
+                let Some(assessment) = assess(&query, &self.index, listed, exact) else {
+                    continue;
+                };
+                if assessment.score < threshold {
                     continue;
                 }
                 match best_of_party.get(&listed.party) {
@@ -337,7 +395,7 @@ impl ScreeningList {
                     }
                 }
             }
-            best.sort_by(|a, b| rank(&a.0, a.1, &self.index).cmp(&rank(&b.0, b.1, &self.index)));
+            best.sort_by_key(|(assessment, name_id)| rank(assessment, *name_id, &self.index));
             best.truncate(limit);
             matches = best
                 .iter()
@@ -356,7 +414,11 @@ impl ScreeningList {
                 })
                 .collect();
         }
-        ScreeningResult { query: name.to_string(), took_us: started.elapsed().as_micros() as u64, matches }
+        ScreeningResult {
+            query: name.to_string(),
+            took_us: started.elapsed().as_micros() as u64,
+            matches,
+        }
     }
 
     /// Names worth scoring, each with whether its exact form equals the query's.
@@ -378,17 +440,46 @@ impl ScreeningList {
             }
         }
 
+        // Short queries: compare with short names directly, one typo allowed from 4 letters.
+        let len = query.compact.len();
+        if (4..=SHORT_NAME - 1).contains(&len) {
+            let starts = &index.short_offsets;
+            for at in starts[len - 1] as usize..starts[len + 2] as usize {
+                let compact = index.short_compacts.get(at as u32);
+                if distance::bounded_distance(query.compact.as_bytes(), compact.as_bytes(), 1).is_some() {
+                    let name_id = index.short_names[at];
+                    if seen.insert(name_id) {
+                        chosen.push((name_id, false));
+                    }
+                }
+            }
+        }
+
         let mut grams = Vec::new();
         trigrams(&query.compact, &mut grams);
         if grams.is_empty() {
             return chosen;
         }
+        // Rarest trigrams first; a long query stops once it has read enough postings. Its rare
+        // trigrams find its near-identical names as well as all would, at a fraction of the work
+        // (a 120-letter name has 110 trigrams, the common ones thousands of postings each).
+        grams.sort_by_key(|&g| {
+            (
+                index.trigram_offsets[g as usize + 1] - index.trigram_offsets[g as usize],
+                g,
+            )
+        });
         let mut shared = vec![0u16; index.names.len()];
         let mut touched: Vec<u32> = Vec::new();
+        let mut read_bytes = 0usize;
+        let mut read_grams = 0usize;
         for &gram in &grams {
-            let postings = &index.trigram_names
-                [index.trigram_offsets[gram as usize] as usize..index.trigram_offsets[gram as usize + 1] as usize];
-            for &name_id in postings {
+            if read_grams >= MIN_TRIGRAMS_READ && read_bytes >= POSTINGS_BUDGET {
+                break;
+            }
+            read_grams += 1;
+            read_bytes += (index.trigram_offsets[gram as usize + 1] - index.trigram_offsets[gram as usize]) as usize;
+            for name_id in index.trigram_names(gram) {
                 let count = &mut shared[name_id as usize];
                 if *count == 0 {
                     touched.push(name_id);
@@ -396,12 +487,15 @@ impl ScreeningList {
                 *count = count.saturating_add(1);
             }
         }
-        let query_grams = grams.len() as f32;
+        // Dice over the trigrams read: a name's trigram count is scaled to the share read, so a
+        // name equal to the query still scores 1.
+        let read = read_grams as f32;
+        let share = read / grams.len() as f32;
         let mut overlaps: Vec<(f32, u32)> = touched
             .into_iter()
             .filter_map(|name_id| {
                 let common = f32::from(shared[name_id as usize]);
-                let dice = 2.0 * common / (query_grams + index.names[name_id as usize].trigrams as f32);
+                let dice = 2.0 * common / (read + share * index.names[name_id as usize].trigrams as f32);
                 (dice >= MIN_TRIGRAM_OVERLAP).then_some((dice, name_id))
             })
             .collect();
@@ -409,6 +503,10 @@ impl ScreeningList {
             overlaps.select_nth_unstable_by(FUZZY_CANDIDATES - 1, |a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
             overlaps.truncate(FUZZY_CANDIDATES);
         }
+        // Far below the best overlap a name cannot score near the best name's score: not worth
+        // scoring when the best is a near-identical name (long names make that scoring costly).
+        let best = overlaps.iter().map(|o| o.0).fold(0.0f32, f32::max);
+        overlaps.retain(|o| o.0 >= best - OVERLAP_BELOW_BEST);
         for (_, name_id) in overlaps {
             if seen.insert(name_id) {
                 chosen.push((name_id, false));
@@ -423,7 +521,13 @@ impl ScreeningList {
 fn rank(assessment: &Assessment, name_id: u32, index: &NameIndex) -> (std::cmp::Reverse<u32>, bool, bool, u32, u32) {
     let name = &index.names[name_id as usize];
     let as_written = matches!(assessment.how, How::Exact { as_written: true });
-    (std::cmp::Reverse(assessment.score.to_bits()), !as_written, name.alias, name.party, name_id)
+    (
+        std::cmp::Reverse(assessment.score.to_bits()),
+        !as_written,
+        name.alias,
+        name.party,
+        name_id,
+    )
 }
 
 #[cfg(test)]
@@ -433,15 +537,30 @@ mod tests {
     fn tiny_list() -> ScreeningList {
         let parties = vec![
             (
-                Party { id: "EL-1".into(), name: "Huawei Technologies Co., Ltd.".into(), list: 0, countries: vec!["CN".into()] },
+                Party {
+                    id: "EL-1".into(),
+                    name: "Huawei Technologies Co., Ltd.".into(),
+                    list: 0,
+                    countries: vec!["CN".into()],
+                },
                 vec!["Huawei Technologies Co., Ltd.".to_string(), "Huawei".to_string()],
             ),
             (
-                Party { id: "SDN-9647".into(), name: "ZAHHAR, Mahmoud Khaled".into(), list: 1, countries: vec!["PS".into()] },
+                Party {
+                    id: "SDN-9647".into(),
+                    name: "ZAHHAR, Mahmoud Khaled".into(),
+                    list: 1,
+                    countries: vec!["PS".into()],
+                },
                 vec!["ZAHHAR, Mahmoud Khaled".to_string(), "AL-ZAHAR, Mahmoud".to_string()],
             ),
             (
-                Party { id: "SDN-2".into(), name: "GLOBE INTERNATIONAL TRADING SPC".into(), list: 1, countries: vec!["OM".into()] },
+                Party {
+                    id: "SDN-2".into(),
+                    name: "GLOBE INTERNATIONAL TRADING SPC".into(),
+                    list: 1,
+                    countries: vec!["OM".into()],
+                },
                 vec!["GLOBE INTERNATIONAL TRADING SPC".to_string()],
             ),
         ];
@@ -453,9 +572,16 @@ mod tests {
         let result = list.screen(query, 5);
         match expected_id {
             Some(id) => {
-                let first = result.matches.first().unwrap_or_else(|| panic!("{query:?} matched nothing"));
+                let first = result
+                    .matches
+                    .first()
+                    .unwrap_or_else(|| panic!("{query:?} matched nothing"));
                 assert_eq!(first.id, id, "{query:?}: {result:?}");
-                assert!(first.reason.contains(reason_part), "{query:?}: reason {:?} lacks {reason_part:?}", first.reason);
+                assert!(
+                    first.reason.contains(reason_part),
+                    "{query:?}: reason {:?} lacks {reason_part:?}",
+                    first.reason
+                );
                 assert!(first.score >= MATCH_THRESHOLD);
             }
             None => assert!(result.matches.is_empty(), "{query:?} should match nothing: {result:?}"),
@@ -499,7 +625,10 @@ mod tests {
         list.save(&dir).unwrap();
         let loaded = ScreeningList::load(&dir).unwrap().unwrap();
         assert_eq!(loaded, list);
-        assert_eq!(loaded.screen("huawei tecnologies", 5).matches, list.screen("huawei tecnologies", 5).matches);
+        assert_eq!(
+            loaded.screen("huawei tecnologies", 5).matches,
+            list.screen("huawei tecnologies", 5).matches
+        );
         std::fs::write(dir.join(SCREENING_FILE), b"HLSCREEN\x01\x00\x00\x00garbage").unwrap();
         let error = ScreeningList::load(&dir).unwrap_err().to_string();
         assert!(error.contains("rebuild"), "{error}");

@@ -4,7 +4,12 @@
 //! consistent, not linguistically right: `S.A.` and `SA` must become the same word, and `Huawe1`
 //! must compare equal to `Huawei` once look-alike characters are folded.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
 use deunicode::deunicode_with_tofu;
+
+use super::distance::bounded_distance;
 
 /// One word of a name as it takes part in matching.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +29,8 @@ pub(crate) struct NormalisedName {
     pub exact: String,
     /// The words that identify the party (no company forms, no stop words).
     pub core: Vec<Word>,
-    /// Company-form words or phrases as written (`ltd`, `joint stock company`).
+    /// Company-form words or phrases in their table spelling (`ltd`, `joint stock company`), also
+    /// when written with a typo or look-alike (`joint st0ck company`).
     pub forms: Vec<String>,
 }
 
@@ -39,21 +45,77 @@ impl NormalisedName {
 /// Company-form words (legal forms, not part of a party's identity) and their canonical spelling,
 /// so that `Limited` and `Ltd` count as the same form written differently.
 const FORM_WORDS: &[(&str, &str)] = &[
-    ("co", "co"), ("company", "co"), ("cie", "co"), ("corp", "corp"), ("corporation", "corp"),
-    ("inc", "inc"), ("incorporated", "inc"), ("ltd", "ltd"), ("limited", "ltd"), ("llc", "llc"),
-    ("lc", "llc"), ("plc", "plc"), ("llp", "llp"), ("lp", "lp"), ("gmbh", "gmbh"), ("ag", "ag"),
-    ("aktiengesellschaft", "ag"), ("kg", "kg"), ("ug", "ug"), ("ooo", "ooo"), ("ao", "ao"),
-    ("zao", "zao"), ("oao", "oao"), ("pao", "pao"), ("jsc", "jsc"), ("ojsc", "ojsc"),
-    ("cjsc", "cjsc"), ("pjsc", "pjsc"), ("sa", "sa"), ("sas", "sas"), ("sarl", "sarl"),
-    ("srl", "srl"), ("spa", "spa"), ("sl", "sl"), ("bv", "bv"), ("nv", "nv"), ("ab", "ab"),
-    ("oy", "oy"), ("oyj", "oyj"), ("as", "as"), ("asa", "asa"), ("aps", "aps"), ("pte", "pte"),
-    ("pty", "pty"), ("pvt", "pvt"), ("sdn", "sdn"), ("bhd", "bhd"), ("fze", "fze"),
-    ("fzco", "fzco"), ("fzc", "fzc"), ("fzllc", "fzllc"), ("ltda", "ltda"),
-    ("cv", "cv"), ("kft", "kft"), ("zrt", "zrt"), ("sro", "sro"), ("doo", "doo"), ("tov", "tov"),
-    ("kk", "kk"), ("pt", "pt"), ("tbk", "tbk"), ("sti", "sti"), ("sirketi", "sirketi"),
-    ("eood", "eood"), ("ood", "ood"), ("ead", "ead"), ("ltee", "ltee"), ("youxian", "youxian"),
-    ("gongsi", "gongsi"), ("youxiangongsi", "youxiangongsi"), ("zeren", "zeren"), ("sp", "sp"),
-    ("zoo", "zoo"),
+    ("co", "co"),
+    ("company", "co"),
+    ("cie", "co"),
+    ("corp", "corp"),
+    ("corporation", "corp"),
+    ("inc", "inc"),
+    ("incorporated", "inc"),
+    ("ltd", "ltd"),
+    ("limited", "ltd"),
+    ("llc", "llc"),
+    ("lc", "llc"),
+    ("plc", "plc"),
+    ("llp", "llp"),
+    ("lp", "lp"),
+    ("gmbh", "gmbh"),
+    ("ag", "ag"),
+    ("aktiengesellschaft", "ag"),
+    ("kg", "kg"),
+    ("ug", "ug"),
+    ("ooo", "ooo"),
+    ("ao", "ao"),
+    ("zao", "zao"),
+    ("oao", "oao"),
+    ("pao", "pao"),
+    ("jsc", "jsc"),
+    ("ojsc", "ojsc"),
+    ("cjsc", "cjsc"),
+    ("pjsc", "pjsc"),
+    ("sa", "sa"),
+    ("sas", "sas"),
+    ("sarl", "sarl"),
+    ("srl", "srl"),
+    ("spa", "spa"),
+    ("sl", "sl"),
+    ("bv", "bv"),
+    ("nv", "nv"),
+    ("ab", "ab"),
+    ("oy", "oy"),
+    ("oyj", "oyj"),
+    ("as", "as"),
+    ("asa", "asa"),
+    ("aps", "aps"),
+    ("pte", "pte"),
+    ("pty", "pty"),
+    ("pvt", "pvt"),
+    ("sdn", "sdn"),
+    ("bhd", "bhd"),
+    ("fze", "fze"),
+    ("fzco", "fzco"),
+    ("fzc", "fzc"),
+    ("fzllc", "fzllc"),
+    ("ltda", "ltda"),
+    ("cv", "cv"),
+    ("kft", "kft"),
+    ("zrt", "zrt"),
+    ("sro", "sro"),
+    ("doo", "doo"),
+    ("tov", "tov"),
+    ("kk", "kk"),
+    ("pt", "pt"),
+    ("tbk", "tbk"),
+    ("sti", "sti"),
+    ("sirketi", "sirketi"),
+    ("eood", "eood"),
+    ("ood", "ood"),
+    ("ead", "ead"),
+    ("ltee", "ltee"),
+    ("youxian", "youxian"),
+    ("gongsi", "gongsi"),
+    ("youxiangongsi", "youxiangongsi"),
+    ("zeren", "zeren"),
 ];
 
 /// Multi-word company forms, matched longest first; the canonical spelling lists form words.
@@ -62,8 +124,14 @@ const FORM_PHRASES: &[(&[&str], &[&str])] = &[
     (&["closed", "joint", "stock", "company"], &["cjsc"]),
     (&["public", "joint", "stock", "company"], &["pjsc"]),
     (&["joint", "stock", "company"], &["jsc"]),
+    // "Company" dropped from the phrase is still the same form.
+    (&["joint", "stock"], &["jsc"]),
+    (&["open", "jsc"], &["ojsc"]),
+    (&["closed", "jsc"], &["cjsc"]),
+    (&["public", "jsc"], &["pjsc"]),
     (&["limited", "liability", "company"], &["llc"]),
     (&["limited", "liability", "partnership"], &["llp"]),
+    (&["limited", "liability"], &["llc"]),
     (&["public", "limited", "company"], &["plc"]),
     (&["private", "limited", "company"], &["pvt", "ltd"]),
     (&["private", "limited"], &["pvt", "ltd"]),
@@ -82,21 +150,51 @@ const FORM_PHRASES: &[(&[&str], &[&str])] = &[
     (&["sociedad", "anonima"], &["sa"]),
     (&["sociedade", "anonima"], &["sa"]),
     (&["societe", "anonyme"], &["sa"]),
+    (&["sociedad", "anonima", "de", "capital", "variable"], &["sa", "cv"]),
+    (
+        &[
+            "sociedad",
+            "de",
+            "responsabilidad",
+            "limitada",
+            "de",
+            "capital",
+            "variable",
+        ],
+        &["srl", "cv"],
+    ),
+    (&["sociedad", "de", "responsabilidad", "limitada"], &["srl"]),
+    (&["s", "de", "rl", "de", "cv"], &["srl", "cv"]),
+    (&["s", "de", "rl"], &["srl"]),
     (&["sa", "de", "cv"], &["sa", "cv"]),
     (&["anonim", "sirketi"], &["as"]),
 ];
 
 /// Words that carry no identity and are often dropped or added on papers (`Bank of China`).
-const STOP_WORDS: &[&str] = &["and", "of", "the"];
+pub(crate) const STOP_WORDS: &[&str] = &["and", "of", "the"];
 
 /// Abbreviations that are not prefixes of their word (prefixes such as `tech` are matched as
 /// abbreviations by the scorer), expanded in the comparison key so `Intl` equals `International`.
 const ABBREVIATIONS: &[(&str, &str)] = &[
-    ("intl", "international"), ("natl", "national"), ("mfg", "manufacturing"),
-    ("mfr", "manufacturer"), ("mgmt", "management"), ("grp", "group"), ("hldgs", "holdings"),
-    ("hldg", "holding"), ("svcs", "services"), ("svc", "service"), ("dept", "department"),
-    ("ctr", "center"), ("cntr", "center"), ("centre", "center"), ("trdg", "trading"),
-    ("assn", "association"), ("engg", "engineering"), ("govt", "government"), ("bros", "brothers"),
+    ("intl", "international"),
+    ("natl", "national"),
+    ("mfg", "manufacturing"),
+    ("mfr", "manufacturer"),
+    ("mgmt", "management"),
+    ("grp", "group"),
+    ("hldgs", "holdings"),
+    ("hldg", "holding"),
+    ("svcs", "services"),
+    ("svc", "service"),
+    ("dept", "department"),
+    ("ctr", "center"),
+    ("cntr", "center"),
+    ("centre", "center"),
+    ("trdg", "trading"),
+    ("assn", "association"),
+    ("engg", "engineering"),
+    ("govt", "government"),
+    ("bros", "brothers"),
 ];
 
 /// The canonical spelling of a company form as stored in [`NormalisedName::forms`] (`limited` →
@@ -115,8 +213,62 @@ pub(crate) fn canonical_form(plain: &str) -> &'static [&'static str] {
     }
 }
 
-fn is_form_word(word: &str) -> bool {
-    FORM_WORDS.iter().any(|(w, _)| *w == word)
+/// The form tables prepared for matching written words: folded spellings, and the words that
+/// appear glued together on papers (`JOINTSTOCK`).
+struct FormTables {
+    /// Folded phrase words, parallel to [`FORM_PHRASES`].
+    phrases: Vec<Vec<String>>,
+    /// Folded form word → its table spelling.
+    words: HashMap<String, &'static str>,
+    /// Phrase and form words of 4 letters or more: a word made of two of them is split.
+    gluable: HashSet<&'static str>,
+}
+
+fn form_tables() -> &'static FormTables {
+    static TABLES: OnceLock<FormTables> = OnceLock::new();
+    TABLES.get_or_init(|| FormTables {
+        phrases: FORM_PHRASES
+            .iter()
+            .map(|(words, _)| words.iter().map(|w| fold_look_alikes(w)).collect())
+            .collect(),
+        words: FORM_WORDS
+            .iter()
+            .map(|(word, _)| (fold_look_alikes(word), *word))
+            .collect(),
+        gluable: FORM_PHRASES
+            .iter()
+            .flat_map(|(words, _)| words.iter().copied())
+            .chain(FORM_WORDS.iter().map(|(word, _)| *word))
+            .filter(|w| w.len() >= 4)
+            .collect(),
+    })
+}
+
+/// A written word stands for a phrase word: equal once look-alikes are folded, or one typo
+/// away in a word of 5 letters or more (`liabilkty`). A whole phrase must match, so a typo
+/// allowance here cannot turn a party's own word into a form.
+fn is_phrase_word(phrase_word: &str, folded: &str) -> bool {
+    phrase_word == folded
+        || (phrase_word.len() >= 5 && bounded_distance(phrase_word.as_bytes(), folded.as_bytes(), 1).is_some())
+}
+
+/// Splits a word glued from two form words (`jointstock` → `joint stock`), or from a long form
+/// word and another word (`obshchestvooptron` → `obshchestvo optron`).
+fn unglue(word: &str, tables: &FormTables) -> Option<(String, String)> {
+    if word.len() < 8 || !word.is_ascii() {
+        return None;
+    }
+    let split = |k: usize| (word[..k].to_string(), word[k..].to_string());
+    if let Some(k) =
+        (4..=word.len() - 4).find(|&k| tables.gluable.contains(&word[..k]) && tables.gluable.contains(&word[k..]))
+    {
+        return Some(split(k));
+    }
+    // Only long form words: a short one (`co`, `as`) starts or ends too many real words.
+    let long = |w: &str| w.len() >= 7 && tables.gluable.contains(w);
+    (2..=word.len() - 2)
+        .find(|&k| long(&word[..k]) || long(&word[k..]))
+        .map(split)
 }
 
 /// Replaces characters that OCR and hurried typing confuse by one representative of each group:
@@ -153,75 +305,99 @@ pub(crate) fn fold_look_alikes(text: &str) -> String {
 
 /// The comparison key of a word: abbreviation expanded, then look-alikes folded.
 pub(crate) fn word_key(plain: &str) -> String {
-    let expanded = ABBREVIATIONS.iter().find(|(short, _)| *short == plain).map_or(plain, |(_, long)| long);
+    let expanded = ABBREVIATIONS
+        .iter()
+        .find(|(short, _)| *short == plain)
+        .map_or(plain, |(_, long)| long);
     fold_look_alikes(expanded)
 }
 
 /// Splits a name into lower-case ASCII words. Apostrophes join (`Xi'an` → `xian`, `Int'l` →
-/// `intl`), `&` is the word `and`, everything else that is not a letter or digit separates, and a
-/// run of single characters is one word (`S.A.` → `sa`, `J.S.C.` → `jsc`) so dotted and undotted
-/// abbreviations agree.
+/// `intl`), `&` is the word `and`, everything else that is not a letter or digit separates, and
+/// single characters joined by dots alone are one word (`S.A.` → `sa`, `J.S.C.` → `jsc`) so dotted
+/// and undotted abbreviations agree. Spaced initials stay apart (`N.A. S.A.` → `na sa`).
 pub(crate) fn split_words(text: &str) -> Vec<String> {
     // Unknown characters become a separator rather than deunicode's "[?]".
     let ascii = deunicode_with_tofu(text, " ");
-    let mut raw: Vec<String> = Vec::new();
+    // Each word with whether only dots separate it from the previous one.
+    let mut raw: Vec<(String, bool)> = Vec::new();
     let mut current = String::new();
-    let flush = |current: &mut String, raw: &mut Vec<String>| {
-        if !current.is_empty() {
-            raw.push(std::mem::take(current));
-        }
-    };
+    let mut dots_only = false;
+    let mut separated = true;
     for ch in ascii.chars() {
-        match ch {
-            'a'..='z' | '0'..='9' => current.push(ch),
-            'A'..='Z' => current.push(ch.to_ascii_lowercase()),
-            '\'' | '`' => {}
-            '&' => {
-                flush(&mut current, &mut raw);
-                raw.push("and".to_string());
+        let letter = match ch {
+            'a'..='z' | '0'..='9' => Some(ch),
+            'A'..='Z' => Some(ch.to_ascii_lowercase()),
+            _ => None,
+        };
+        match (letter, ch) {
+            (Some(letter), _) => {
+                if current.is_empty() {
+                    dots_only = dots_only && !separated;
+                }
+                current.push(letter);
             }
-            _ => flush(&mut current, &mut raw),
+            (None, '\'' | '`') => {}
+            (None, _) => {
+                if !current.is_empty() {
+                    raw.push((std::mem::take(&mut current), dots_only));
+                    dots_only = true;
+                    separated = false;
+                }
+                if ch == '&' {
+                    raw.push(("and".to_string(), false));
+                    dots_only = false;
+                } else if ch != '.' {
+                    separated = true;
+                }
+            }
         }
     }
-    flush(&mut current, &mut raw);
+    if !current.is_empty() {
+        raw.push((current, dots_only));
+    }
 
-    let mut words = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let mut j = i;
-        while j < raw.len() && raw[j].len() == 1 {
-            j += 1;
-        }
-        if j - i >= 2 {
-            words.push(raw[i..j].concat());
-            i = j;
+    let mut words: Vec<String> = Vec::with_capacity(raw.len());
+    let mut previous_single = false;
+    for (word, after_dot) in raw {
+        let single = word.len() == 1;
+        if single && previous_single && after_dot {
+            words.last_mut().expect("a previous word").push_str(&word);
         } else {
-            words.push(std::mem::take(&mut raw[i]));
-            i += 1;
+            words.push(word);
         }
+        previous_single = single;
     }
     words
 }
 
 /// Normalises a name: words, then company forms (phrases first), stop words and core words.
 pub(crate) fn normalise(text: &str) -> NormalisedName {
-    let words = split_words(text);
+    let tables = form_tables();
+    let mut words = Vec::new();
+    for word in split_words(text) {
+        match unglue(&word, tables) {
+            Some((first, second)) => words.extend([first, second]),
+            None => words.push(word),
+        }
+    }
     let exact = words.join(" ");
+    let folded: Vec<String> = words.iter().map(|w| fold_look_alikes(w)).collect();
     let mut core = Vec::new();
     let mut forms = Vec::new();
     let mut stops = Vec::new();
     let mut i = 0;
     'words: while i < words.len() {
-        for (phrase, _) in FORM_PHRASES {
-            if words.len() - i >= phrase.len() && phrase.iter().zip(&words[i..]).all(|(p, w)| p == w) {
-                forms.push(phrase.join(" "));
+        for (phrase, (spelling, _)) in tables.phrases.iter().zip(FORM_PHRASES) {
+            if words.len() - i >= phrase.len() && phrase.iter().zip(&folded[i..]).all(|(p, w)| is_phrase_word(p, w)) {
+                forms.push(spelling.join(" "));
                 i += phrase.len();
                 continue 'words;
             }
         }
         let word = &words[i];
-        if is_form_word(word) {
-            forms.push(word.clone());
+        if let Some(spelling) = tables.words.get(&folded[i]) {
+            forms.push(spelling.to_string());
         } else if STOP_WORDS.contains(&word.as_str()) {
             stops.push(word.clone());
         } else {
@@ -234,7 +410,13 @@ pub(crate) fn normalise(text: &str) -> NormalisedName {
         core = words.clone();
         forms.clear();
     }
-    let core = core.into_iter().map(|plain| Word { key: word_key(&plain), plain }).collect();
+    let core = core
+        .into_iter()
+        .map(|plain| Word {
+            key: word_key(&plain),
+            plain,
+        })
+        .collect();
     NormalisedName { exact, core, forms }
 }
 
@@ -285,7 +467,12 @@ mod tests {
     #[test]
     fn screening_dotted_initials_and_forms_join() {
         assert_eq!(split_words("S.A."), ["sa"]);
-        assert_eq!(split_words("J. S. C. Progress"), ["jsc", "progress"]);
+        assert_eq!(split_words("J.S.C. Progress"), ["jsc", "progress"]);
+        assert_eq!(
+            split_words("Institute N.A. S.A. Chaplygin"),
+            ["institute", "na", "sa", "chaplygin"]
+        );
+        assert_eq!(split_words("J S C"), ["j", "s", "c"]);
         assert_eq!(split_words("A. Rosenthal"), ["a", "rosenthal"]);
         assert_eq!(split_words("A & C Trade"), ["a", "and", "c", "trade"]);
     }
@@ -304,6 +491,21 @@ mod tests {
         let name = normalise("OOO Obshchestvo s ogranichennoy otvetstvennostyu Romashka");
         assert_eq!(plains(&name), ["romashka"]);
         assert_eq!(normalise("Grupo Sol S.A. de C.V.").forms, ["sa de cv"]);
+        // Forms written with a look-alike, a typo or glued together are still forms.
+        assert_eq!(normalise("Joint St0ck Company Angstrem").forms, ["joint stock company"]);
+        assert_eq!(
+            normalise("LIMITED LIABILKTY COMPANY LAB SERVICE").forms,
+            ["limited liability company"]
+        );
+        assert_eq!(plains(&normalise("JOINTSTOCK COMPANY FORTIANA")), ["fortiana"]);
+        assert_eq!(plains(&normalise("AKTSIONERNOE OBSHCHESTVOOPTRON")), ["optron"]);
+        assert_eq!(normalise("Public JSC SPB Exchange").forms, ["public jsc"]);
+        assert_eq!(
+            canonical_form("public jsc"),
+            canonical_form("public joint stock company")
+        );
+        assert_eq!(normalise("Huawei C0., 1TD").forms, ["co", "ltd"]);
+        assert_eq!(plains(&normalise("Cosa Nostra Incas")), ["cosa", "nostra", "incas"]);
         assert_eq!(plains(&normalise("Bank of China")), ["bank", "china"]);
     }
 
@@ -328,8 +530,14 @@ mod tests {
 
     #[test]
     fn screening_compact_key_ignores_spacing_and_forms() {
-        assert_eq!(normalise("Huawei Technologies Co., Ltd.").compact(), normalise("HuaweiTechnologies").compact());
-        assert_eq!(core_hash(&normalise("ZAHHAR, Mahmoud Khaled").core), core_hash(&normalise("Mahmoud Khaled Zahhar").core));
+        assert_eq!(
+            normalise("Huawei Technologies Co., Ltd.").compact(),
+            normalise("HuaweiTechnologies").compact()
+        );
+        assert_eq!(
+            core_hash(&normalise("ZAHHAR, Mahmoud Khaled").core),
+            core_hash(&normalise("Mahmoud Khaled Zahhar").core)
+        );
     }
 
     #[test]

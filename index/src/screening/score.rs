@@ -9,7 +9,7 @@
 
 use super::distance::bounded_distance;
 use super::index::{IndexedName, NameIndex, WordRef};
-use super::normalise::{canonical_form, fold_look_alikes, normalise, NormalisedName};
+use super::normalise::{NormalisedName, STOP_WORDS, canonical_form, fold_look_alikes, normalise};
 
 /// Extra query words (an address fragment, a trade name) count this much of their weight against
 /// the match: less than a missing listed word, which is stronger evidence of another party.
@@ -18,11 +18,17 @@ const EXTRA_WORD_SHARE: f32 = 0.5;
 const REORDERED: f32 = 0.97;
 /// Words run together or split: the letters agree, the spaces do not.
 const JOINED: f32 = 0.97;
-/// One typo costs this share of the word's length (1 typo in a 6-letter word → 0.92).
+/// Typos cost this share of the word's length, squared in the number of typos: 1 typo in a
+/// 6-letter word → 0.92, 2 typos in an 8-letter word → 0.75 (two typos in a short word are more
+/// often another name than a slip).
 const TYPO_COST: f32 = 0.5;
+/// Each further word with typos multiplies the score by this: one slip per name is common, a slip
+/// in every word of a short name ("Yong Wang" for "Jang Gyong") is another name.
+const MORE_TYPOS: f32 = 0.88;
 /// Look-alike characters (`Huawe1`) or an expanded abbreviation (`Intl`).
 const LOOK_ALIKE: f32 = 0.95;
-/// `Tech` for `Technologies`: accepted only for words common in the list, where abbreviating is usual.
+/// `Tech` for `Technologies`: accepted only for words common in the list, where abbreviating is
+/// usual, and for prefixes of 4 letters or more ("Ali" is not short for "Allah").
 const PREFIX_ABBREVIATION: f32 = 0.85;
 /// An initial (`M.` for `Mahmoud`) is half a word.
 const INITIAL: f32 = 0.5;
@@ -63,12 +69,20 @@ impl PreparedQuery {
             .map(|w| QueryWord {
                 plain: w.plain.clone(),
                 key: w.key.clone(),
-                weight: index.key_id(&w.key).map_or_else(|| index.unseen_weight(), |id| index.key_weights[id as usize]),
+                weight: index
+                    .key_id(&w.key)
+                    .map_or_else(|| index.unseen_weight(), |id| index.key_weights[id as usize]),
             })
             .collect();
         let compact = normalised.compact();
         let forms = canonical_forms(normalised.forms.iter().map(String::as_str));
-        PreparedQuery { text: text.to_string(), normalised, words, compact, forms }
+        PreparedQuery {
+            text: text.to_string(),
+            normalised,
+            words,
+            compact,
+            forms,
+        }
     }
 }
 
@@ -100,6 +114,10 @@ pub(crate) enum FormChange {
     Written,
     Dropped,
     Added,
+    /// Some of the listed forms missing (`Limited` for `Co., Ltd.`).
+    PartlyDropped,
+    /// Forms beyond the listed ones (`Co., Ltd.` for `Limited`).
+    PartlyAdded,
     Different,
 }
 
@@ -108,7 +126,7 @@ impl FormChange {
         match self {
             FormChange::Same => 1.0,
             FormChange::Written => 0.99,
-            FormChange::Dropped | FormChange::Added => 0.98,
+            FormChange::Dropped | FormChange::Added | FormChange::PartlyDropped | FormChange::PartlyAdded => 0.98,
             FormChange::Different => 0.96,
         }
     }
@@ -122,13 +140,22 @@ pub(crate) struct Pair {
     pub name: usize,
     pub name_len: usize,
     pub how: WordMatch,
+    /// The listed words run together in reverse order (already discounted as reordered).
+    pub swapped: bool,
 }
 
 /// Why a candidate scored what it did.
 #[derive(Debug, Clone)]
 pub(crate) enum How {
-    Exact { as_written: bool },
-    Words { pairs: Vec<Pair>, extra: usize, reordered: bool, forms: FormChange },
+    Exact {
+        as_written: bool,
+    },
+    Words {
+        pairs: Vec<Pair>,
+        extra: usize,
+        reordered: bool,
+        forms: FormChange,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -170,32 +197,75 @@ fn compare_words(query: &QueryWord, plain: &str, key: &str, names_with_key: u32)
         return Some((INITIAL, WordMatch::Initial));
     }
     let numeric = has_digit(plain);
-    let (short, long) = if query.key.len() < key.len() { (query.key.as_str(), key) } else { (key, query.key.as_str()) };
-    if short.len() >= 3 && long.len() >= short.len() + 2 && long.starts_with(short) && names_with_key >= COMMON_WORD_NAMES && !numeric
+    let (short, long) = if query.key.len() < key.len() {
+        (query.key.as_str(), key)
+    } else {
+        (key, query.key.as_str())
+    };
+    if short.len() >= 4
+        && long.len() >= short.len() + 3
+        && long.starts_with(short)
+        && names_with_key >= COMMON_WORD_NAMES
+        && !numeric
     {
         return Some((PREFIX_ABBREVIATION, WordMatch::Abbreviation));
     }
+    // A stop word run into the next word ("ofkosovo" for "of Kosovo"): stop words are not core
+    // words, so the listed name holds only "kosovo".
+    for stop in STOP_WORDS {
+        if query.plain.len() > stop.len() + 2
+            && ((query.plain.starts_with(stop) && query.plain[stop.len()..] == *plain)
+                || (query.plain.ends_with(stop) && query.plain[..query.plain.len() - stop.len()] == *plain))
+        {
+            return Some((JOINED, WordMatch::RunTogether(0)));
+        }
+    }
     // Numbers in a listed name (plant No. 35) are never matched with a typo.
-    let max = if numeric { 0 } else { allowed_typos(key.len()) };
-    let edits = bounded_distance(query.key.as_bytes(), key.as_bytes(), max)?;
-    let len = query.key.len().max(key.len()) as f32;
-    Some((1.0 - TYPO_COST * edits as f32 / len, WordMatch::Typos(edits as u8)))
+    let max = if numeric {
+        0
+    } else {
+        allowed_typos(key.len().min(query.key.len()))
+    };
+    // Folding can hide a typo's shape ("karnda" folds to "kamda"), so the plain spelling gets a try too.
+    let edits = bounded_distance(query.key.as_bytes(), key.as_bytes(), max)
+        .or_else(|| bounded_distance(query.plain.as_bytes(), plain.as_bytes(), max))?;
+    Some((
+        typo_similarity(edits, query.key.len().max(key.len())),
+        WordMatch::Typos(edits as u8),
+    ))
 }
 
-/// Compares `one` word with `several` words run together; the similarity and the typos.
+fn typo_similarity(edits: usize, len: usize) -> f32 {
+    1.0 - TYPO_COST * (edits * edits) as f32 / len.max(1) as f32
+}
+
+/// Compares `one` word's key with `several` plain words run together; the similarity and the typos. At most
+/// one typo, and none when a piece is shorter than 3 letters: "Ma Na" is not "Moana".
 fn compare_joined<'a>(one: &str, several: impl Iterator<Item = &'a str> + Clone) -> Option<(f32, u8)> {
     let total: usize = several.clone().map(str::len).sum();
-    let max = allowed_typos(total);
+    let max = if several.clone().any(|piece| piece.len() < 3) {
+        0
+    } else {
+        allowed_typos(total).min(1)
+    };
     if one.len().abs_diff(total) > max {
         return None;
     }
-    let joined: String = several.collect();
+    // Folded after joining: look-alikes can span the seam ("Peter" + "Nikolayevich" holds "rn").
+    let joined = fold_look_alikes(&several.collect::<String>());
     let edits = bounded_distance(one.as_bytes(), joined.as_bytes(), max)?;
-    let len = one.len().max(joined.len()) as f32;
-    Some((JOINED * (1.0 - TYPO_COST * edits as f32 / len), edits as u8))
+    Some((
+        JOINED * typo_similarity(edits, one.len().max(joined.len())),
+        edits as u8,
+    ))
 }
 
-fn compare_forms(query: &[&'static str], query_plain: &[String], name: &[&'static str], name_plain: &[&str]) -> FormChange {
+fn compare_forms(
+    query: &[&'static str],
+    query_plain: &[String],
+    name: &[&'static str],
+    name_plain: &[&str],
+) -> FormChange {
     match (query.is_empty(), name.is_empty()) {
         (true, true) => FormChange::Same,
         (true, false) => FormChange::Dropped,
@@ -207,8 +277,16 @@ fn compare_forms(query: &[&'static str], query_plain: &[String], name: &[&'stati
                 FormChange::Written
             }
         }
+        (false, false) if contains_all(name, query) => FormChange::PartlyDropped,
+        (false, false) if contains_all(query, name) => FormChange::PartlyAdded,
         (false, false) => FormChange::Different,
     }
+}
+
+/// True when the sorted multiset `all` holds every element of the sorted multiset `some`.
+fn contains_all(all: &[&str], some: &[&str]) -> bool {
+    let mut rest = all.iter();
+    some.iter().all(|s| rest.any(|a| a == s))
 }
 
 /// A possible pair with its similarity.
@@ -224,41 +302,124 @@ fn pair_options(query: &PreparedQuery, index: &NameIndex, core: &[WordRef]) -> V
     let plain = |w: &WordRef| index.plains.get(w.plain);
     let key = |w: &WordRef| index.keys.get(w.key);
     let weight = |w: &WordRef| index.key_weights[w.key as usize];
+    // A word spelled the same on both sides pairs that way (nothing beats it), so its other
+    // pairings are not worth computing: this keeps long names (15+ words) cheap.
+    // Only as many times as the word occurs on the other side: "Federal ... Science Federal"
+    // typed "Federal ... ScienceFederal" must leave the second "federal" free to pair otherwise.
+    let mut query_same = vec![false; query.words.len()];
+    let mut name_same = vec![false; core.len()];
+    for (qi, qword) in query.words.iter().enumerate() {
+        let in_query = query.words.iter().filter(|w| w.plain == qword.plain).count();
+        let in_name = core.iter().filter(|w| plain(w) == qword.plain).count();
+        if in_name == 0 {
+            continue;
+        }
+        query_same[qi] = in_name >= in_query;
+        if in_query >= in_name {
+            for (ni, word) in core.iter().enumerate() {
+                if plain(word) == qword.plain {
+                    name_same[ni] = true;
+                }
+            }
+        }
+    }
     let mut options = Vec::new();
     for (qi, qword) in query.words.iter().enumerate() {
         for (ni, word) in core.iter().enumerate() {
-            if let Some((similarity, how)) = compare_words(qword, plain(word), key(word), index.key_names[word.key as usize]) {
-                let pair = Pair { query: qi, query_len: 1, name: ni, name_len: 1, how };
-                options.push(PairOption { similarity, weight: weight(word), pair });
+            if (query_same[qi] || name_same[ni]) && qword.plain != plain(word) {
+                continue;
+            }
+            if let Some((similarity, how)) =
+                compare_words(qword, plain(word), key(word), index.key_names[word.key as usize])
+            {
+                let pair = Pair {
+                    query: qi,
+                    query_len: 1,
+                    name: ni,
+                    name_len: 1,
+                    how,
+                    swapped: false,
+                };
+                options.push(PairOption {
+                    similarity,
+                    weight: weight(word),
+                    pair,
+                });
             }
         }
     }
     // Run together: one query word for 2–3 consecutive listed words.
     for (qi, qword) in query.words.iter().enumerate() {
+        if query_same[qi] {
+            continue;
+        }
         for start in 0..core.len() {
             for len in 2..=MAX_JOINED_WORDS.min(core.len() - start) {
                 let words = &core[start..start + len];
-                if words.iter().any(|w| has_digit(plain(w))) {
+                if name_same[start..start + len].contains(&true) || words.iter().any(|w| has_digit(plain(w))) {
                     continue;
                 }
-                if let Some((similarity, edits)) = compare_joined(&qword.key, words.iter().map(key)) {
-                    let pair = Pair { query: qi, query_len: 1, name: start, name_len: len, how: WordMatch::RunTogether(edits) };
-                    options.push(PairOption { similarity, weight: words.iter().map(weight).sum(), pair });
+                let weight = words.iter().map(weight).sum();
+                if let Some((similarity, edits)) = compare_joined(&qword.key, words.iter().map(plain)) {
+                    let pair = Pair {
+                        query: qi,
+                        query_len: 1,
+                        name: start,
+                        name_len: len,
+                        how: WordMatch::RunTogether(edits),
+                        swapped: false,
+                    };
+                    options.push(PairOption {
+                        similarity,
+                        weight,
+                        pair,
+                    });
+                } else if len == 2 {
+                    // Two words swapped and run together ("BensonHia" for "HIA, Benson").
+                    if let Some((similarity, edits)) = compare_joined(&qword.key, words.iter().rev().map(plain)) {
+                        let pair = Pair {
+                            query: qi,
+                            query_len: 1,
+                            name: start,
+                            name_len: len,
+                            how: WordMatch::RunTogether(edits),
+                            swapped: true,
+                        };
+                        options.push(PairOption {
+                            similarity: similarity * REORDERED,
+                            weight,
+                            pair,
+                        });
+                    }
                 }
             }
         }
     }
     // Split: 2–3 consecutive query words for one listed word.
     for (ni, word) in core.iter().enumerate() {
-        if has_digit(plain(word)) {
+        if name_same[ni] || has_digit(plain(word)) {
             continue;
         }
         for start in 0..query.words.len() {
             for len in 2..=MAX_JOINED_WORDS.min(query.words.len() - start) {
+                if query_same[start..start + len].contains(&true) {
+                    continue;
+                }
                 let words = &query.words[start..start + len];
-                if let Some((similarity, edits)) = compare_joined(key(word), words.iter().map(|w| w.key.as_str())) {
-                    let pair = Pair { query: start, query_len: len, name: ni, name_len: 1, how: WordMatch::Split(edits) };
-                    options.push(PairOption { similarity, weight: weight(word), pair });
+                if let Some((similarity, edits)) = compare_joined(key(word), words.iter().map(|w| w.plain.as_str())) {
+                    let pair = Pair {
+                        query: start,
+                        query_len: len,
+                        name: ni,
+                        name_len: 1,
+                        how: WordMatch::Split(edits),
+                        swapped: false,
+                    };
+                    options.push(PairOption {
+                        similarity,
+                        weight: weight(word),
+                        pair,
+                    });
                 }
             }
         }
@@ -270,7 +431,10 @@ fn pair_options(query: &PreparedQuery, index: &NameIndex, core: &[WordRef]) -> V
 pub(crate) fn assess(query: &PreparedQuery, index: &NameIndex, name: &IndexedName, exact: bool) -> Option<Assessment> {
     if exact {
         let as_written = collapse(index.text_of(name)).eq_ignore_ascii_case(&collapse(&query.text));
-        return Some(Assessment { score: 1.0, how: How::Exact { as_written } });
+        return Some(Assessment {
+            score: 1.0,
+            how: How::Exact { as_written },
+        });
     }
     let core = index.core_of(name);
     let name_forms_plain: Vec<&str> = index.forms_of(name).iter().map(|&id| index.plains.get(id)).collect();
@@ -278,7 +442,17 @@ pub(crate) fn assess(query: &PreparedQuery, index: &NameIndex, name: &IndexedNam
     let forms = compare_forms(&query.forms, &query.normalised.forms, &name_forms, &name_forms_plain);
 
     let mut options = pair_options(query, index, core);
-    options.sort_by(|a, b| b.similarity.total_cmp(&a.similarity).then(b.weight.total_cmp(&a.weight)));
+    // Best pairs first; among equals, the pair whose words sit at the same relative place in
+    // both names, so a repeated word ("Commercial Bank Lanta Bank") pairs with its own position.
+    let place = |start: usize, len: usize, of: usize| (start as f32 + len as f32 / 2.0) / of.max(1) as f32;
+    let drift =
+        |p: &Pair| (place(p.query, p.query_len, query.words.len()) - place(p.name, p.name_len, core.len())).abs();
+    options.sort_by(|a, b| {
+        b.similarity
+            .total_cmp(&a.similarity)
+            .then(b.weight.total_cmp(&a.weight))
+            .then(drift(&a.pair).total_cmp(&drift(&b.pair)))
+    });
     let mut query_used = vec![false; query.words.len()];
     let mut name_used = vec![false; core.len()];
     let mut pairs = Vec::new();
@@ -287,7 +461,11 @@ pub(crate) fn assess(query: &PreparedQuery, index: &NameIndex, name: &IndexedNam
         let pair = option.pair;
         let query_range = pair.query..pair.query + pair.query_len;
         let name_range = pair.name..pair.name + pair.name_len;
-        if query_used[query_range.clone()].iter().chain(&name_used[name_range.clone()]).any(|&used| used) {
+        if query_used[query_range.clone()]
+            .iter()
+            .chain(&name_used[name_range.clone()])
+            .any(|&used| used)
+        {
             continue;
         }
         query_used[query_range].fill(true);
@@ -299,17 +477,42 @@ pub(crate) fn assess(query: &PreparedQuery, index: &NameIndex, name: &IndexedNam
         return None;
     }
     let listed: f32 = core.iter().map(|w| index.key_weights[w.key as usize]).sum();
-    let extra_weight: f32 =
-        query.words.iter().zip(&query_used).filter(|(_, used)| !**used).map(|(w, _)| w.weight).sum();
+    let extra_weight: f32 = query
+        .words
+        .iter()
+        .zip(&query_used)
+        .filter(|(_, used)| !**used)
+        .map(|(w, _)| w.weight)
+        .sum();
     let extra = query_used.iter().filter(|u| !**u).count();
     pairs.sort_by_key(|p| p.query);
-    let reordered = pairs.windows(2).any(|w| w[0].name > w[1].name);
+    let reordered = pairs.windows(2).any(|w| w[0].name > w[1].name) || pairs.iter().any(|p| p.swapped);
     let mut score = found / (listed + EXTRA_WORD_SHARE * extra_weight);
-    if reordered {
+    if pairs.windows(2).any(|w| w[0].name > w[1].name) {
         score *= REORDERED;
     }
+    let with_typos = pairs
+        .iter()
+        .filter(|p| {
+            matches!(
+                p.how,
+                WordMatch::Typos(_) | WordMatch::RunTogether(1..) | WordMatch::Split(1..)
+            )
+        })
+        .count();
+    if with_typos > 1 {
+        score *= MORE_TYPOS.powi(with_typos as i32 - 1);
+    }
     score *= forms.factor();
-    Some(Assessment { score: score.min(BEST_INEXACT), how: How::Words { pairs, extra, reordered, forms } })
+    Some(Assessment {
+        score: score.min(BEST_INEXACT),
+        how: How::Words {
+            pairs,
+            extra,
+            reordered,
+            forms,
+        },
+    })
 }
 
 /// Trims and collapses runs of whitespace.
@@ -318,32 +521,61 @@ pub(crate) fn collapse(text: &str) -> String {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }
 
 fn with_typos(text: String, typos: u8) -> String {
-    if typos == 0 { text } else { format!("{text} and {}", plural(usize::from(typos), "typo", "typos")) }
+    if typos == 0 {
+        text
+    } else {
+        format!("{text} and {}", plural(usize::from(typos), "typo", "typos"))
+    }
 }
 
 /// The reason shown to officers and experts: what kind of listed name, and what matched.
-pub(crate) fn describe(assessment: &Assessment, query: &PreparedQuery, index: &NameIndex, name: &IndexedName) -> String {
+pub(crate) fn describe(
+    assessment: &Assessment,
+    query: &PreparedQuery,
+    index: &NameIndex,
+    name: &IndexedName,
+) -> String {
     let kind = if name.alias { "alias" } else { "name" };
     let core = index.core_of(name);
     let (pairs, extra, reordered, forms) = match &assessment.how {
         How::Exact { as_written: true } => return format!("exact {kind}"),
         How::Exact { as_written: false } => return format!("exact {kind}, apart from case, punctuation or accents"),
-        How::Words { pairs, extra, reordered, forms } => (pairs, *extra, *reordered, *forms),
+        How::Words {
+            pairs,
+            extra,
+            reordered,
+            forms,
+        } => (pairs, *extra, *reordered, *forms),
     };
     let listed = |pair: &Pair| {
-        core[pair.name..pair.name + pair.name_len].iter().map(|w| index.plains.get(w.plain)).collect::<Vec<_>>().join(" ")
+        core[pair.name..pair.name + pair.name_len]
+            .iter()
+            .map(|w| index.plains.get(w.plain))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let typed = |pair: &Pair| {
-        query.words[pair.query..pair.query + pair.query_len].iter().map(|w| w.plain.as_str()).collect::<Vec<_>>().join(" ")
+        query.words[pair.query..pair.query + pair.query_len]
+            .iter()
+            .map(|w| w.plain.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let covered: usize = pairs.iter().map(|p| p.name_len).sum();
     let mut parts: Vec<String> = Vec::new();
-    let mut coverage =
-        if covered == core.len() { "all words".to_string() } else { format!("{covered} of {} words", core.len()) };
+    let mut coverage = if covered == core.len() {
+        "all words".to_string()
+    } else {
+        format!("{covered} of {} words", core.len())
+    };
     if reordered {
         coverage.push_str(", reordered");
     }
@@ -358,10 +590,13 @@ pub(crate) fn describe(assessment: &Assessment, query: &PreparedQuery, index: &N
             WordMatch::LookAlike => parts.push(format!("look-alike characters in '{listed}' ('{typed}')")),
             WordMatch::Abbreviation => parts.push(format!("'{typed}' for '{listed}'")),
             WordMatch::Initial => parts.push(format!("initial '{typed}' for '{listed}'")),
-            WordMatch::Typos(n) => {
-                parts.push(format!("{} in '{listed}' ('{typed}')", plural(usize::from(n), "typo", "typos")))
+            WordMatch::Typos(n) => parts.push(format!(
+                "{} in '{listed}' ('{typed}')",
+                plural(usize::from(n), "typo", "typos")
+            )),
+            WordMatch::RunTogether(n) => {
+                parts.push(with_typos(format!("words run together ('{typed}' for '{listed}')"), n))
             }
-            WordMatch::RunTogether(n) => parts.push(with_typos(format!("words run together ('{typed}' for '{listed}')"), n)),
             WordMatch::Split(n) => parts.push(with_typos(format!("word split ('{typed}' for '{listed}')"), n)),
         }
     }
@@ -370,6 +605,8 @@ pub(crate) fn describe(assessment: &Assessment, query: &PreparedQuery, index: &N
         FormChange::Written => parts.push("company form written differently".into()),
         FormChange::Dropped => parts.push("company form dropped".into()),
         FormChange::Added => parts.push("company form added".into()),
+        FormChange::PartlyDropped => parts.push("company form partly dropped".into()),
+        FormChange::PartlyAdded => parts.push("company form partly added".into()),
         FormChange::Different => parts.push("other company form".into()),
     }
     format!("{kind}: {}", parts.join("; "))

@@ -3,10 +3,11 @@
 //! re-normalising 57,000 names (or parsing megabytes of JSON).
 //!
 //! Layout: magic `HLSCREEN`, format version, the tables in the order of [`encode`], magic `END!`.
-//! Postings are delta-encoded varints (most trigram lists are short runs of nearby names), which
-//! keeps the file small enough to ship in the offline bundle.
+//! Records are stored as columns of u32 and strings as one buffer per table, so decoding is a few
+//! slice copies. Trigram postings are delta-encoded varints (most lists are runs of nearby names),
+//! which keeps the file small enough for the offline bundle, and stay encoded in memory.
 
-use super::index::{IndexedName, NameIndex, Strings, WordRef, TRIGRAM_SPACE};
+use super::index::{IndexedName, NameIndex, Strings, WordRef};
 use super::{ScreeningList, StoredParty};
 
 const MAGIC: &[u8; 8] = b"HLSCREEN";
@@ -45,12 +46,9 @@ impl Encoder {
             self.u32(v);
         }
     }
-    fn varint(&mut self, mut v: u32) {
-        while v >= 0x80 {
-            self.out.push((v as u8) | 0x80);
-            v >>= 7;
-        }
-        self.out.push(v as u8);
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.len(bytes.len());
+        self.out.extend_from_slice(bytes);
     }
     fn strings(&mut self, strings: &Strings) {
         self.str(&strings.text);
@@ -58,8 +56,10 @@ impl Encoder {
     }
     fn hashes(&mut self, list: &[(u64, u32)]) {
         self.len(list.len());
-        for &(h, n) in list {
+        for &(h, _) in list {
             self.u64(h);
+        }
+        for &(_, n) in list {
             self.u32(n);
         }
     }
@@ -74,19 +74,17 @@ type Decoded<T> = std::result::Result<T, String>;
 
 impl<'a> Decoder<'a> {
     fn take(&mut self, n: usize) -> Decoded<&'a [u8]> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or("file ends early")?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.bytes.len())
+            .ok_or("file ends early")?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
     }
-    fn u8(&mut self) -> Decoded<u8> {
-        Ok(self.take(1)?[0])
-    }
     fn u32(&mut self) -> Decoded<u32> {
         Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
-    }
-    fn u64(&mut self) -> Decoded<u64> {
-        Ok(u64::from_le_bytes(self.take(8)?.try_into().expect("8 bytes")))
     }
     /// A count of items that each take at least `item_bytes`, checked against what is left so a
     /// damaged count cannot make us allocate gigabytes.
@@ -100,7 +98,9 @@ impl<'a> Decoder<'a> {
     fn str(&mut self) -> Decoded<String> {
         let n = self.len(1)?;
         let bytes = self.take(n)?;
-        std::str::from_utf8(bytes).map(str::to_string).map_err(|_| "a string is not UTF-8".to_string())
+        std::str::from_utf8(bytes)
+            .map(str::to_string)
+            .map_err(|_| "a string is not UTF-8".to_string())
     }
     fn strs(&mut self) -> Decoded<Vec<String>> {
         let n = self.len(4)?;
@@ -109,71 +109,86 @@ impl<'a> Decoder<'a> {
     fn u32s(&mut self) -> Decoded<Vec<u32>> {
         let n = self.len(4)?;
         let bytes = self.take(4 * n)?;
-        Ok(bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))).collect())
+        Ok(bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect())
     }
-    fn varint(&mut self) -> Decoded<u32> {
-        let mut value = 0u32;
-        for shift in (0..35).step_by(7) {
-            let byte = self.u8()?;
-            value |= u32::from(byte & 0x7f).checked_shl(shift).ok_or("bad varint")?;
-            if byte & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err("bad varint".into())
+    fn bytes(&mut self) -> Decoded<Vec<u8>> {
+        let n = self.len(1)?;
+        Ok(self.take(n)?.to_vec())
     }
     fn strings(&mut self) -> Decoded<Strings> {
-        Ok(Strings { text: self.str()?, ends: self.u32s()? })
+        Ok(Strings {
+            text: self.str()?,
+            ends: self.u32s()?,
+        })
     }
     fn hashes(&mut self) -> Decoded<Vec<(u64, u32)>> {
         let n = self.len(12)?;
-        (0..n).map(|_| Ok((self.u64()?, self.u32()?))).collect()
+        let hashes = self.take(8 * n)?;
+        let names = self.take(4 * n)?;
+        Ok(hashes
+            .chunks_exact(8)
+            .zip(names.chunks_exact(4))
+            .map(|(h, n)| {
+                (
+                    u64::from_le_bytes(h.try_into().expect("8 bytes")),
+                    u32::from_le_bytes(n.try_into().expect("4 bytes")),
+                )
+            })
+            .collect())
     }
 }
 
 /// The whole list as bytes.
 pub(crate) fn encode(list: &ScreeningList) -> Vec<u8> {
-    let mut e = Encoder { out: Vec::with_capacity(8 << 20) };
+    let mut e = Encoder {
+        out: Vec::with_capacity(8 << 20),
+    };
     e.out.extend_from_slice(MAGIC);
     e.u32(FORMAT_VERSION);
     e.strs(&list.lists);
     e.strings(&list.text);
-    e.len(list.parties.len());
-    for party in &list.parties {
-        for v in [party.id, party.name, party.countries, party.list, party.first_name, party.names] {
-            e.u32(v);
-        }
-    }
+    // Records as columns of u32: decoding is then one pass over a slice, not a call per field.
+    let parties: Vec<u32> = list
+        .parties
+        .iter()
+        .flat_map(|p| [p.id, p.name, p.countries, p.list, p.first_name, p.names])
+        .collect();
+    e.u32s(&parties);
     let index = &list.index;
-    e.len(index.names.len());
-    for name in &index.names {
-        e.out.push(u8::from(name.alias));
-        for v in [name.party, name.text, name.core_start, name.core_len, name.forms_start, name.forms_len, name.trigrams] {
-            e.u32(v);
-        }
-    }
+    let names: Vec<u32> = index
+        .names
+        .iter()
+        .flat_map(|n| {
+            [
+                u32::from(n.alias),
+                n.party,
+                n.text,
+                n.core_start,
+                n.core_len,
+                n.forms_start,
+                n.forms_len,
+                n.trigrams,
+            ]
+        })
+        .collect();
+    e.u32s(&names);
     e.strings(&index.texts);
-    e.len(index.words.len());
-    for word in &index.words {
-        e.u32(word.plain);
-        e.u32(word.key);
-    }
+    e.u32s(&index.words.iter().flat_map(|w| [w.plain, w.key]).collect::<Vec<_>>());
     e.u32s(&index.forms);
     e.strings(&index.plains);
     e.strings(&index.keys);
     e.u32s(&index.key_weights.iter().map(|w| w.to_bits()).collect::<Vec<_>>());
     e.u32s(&index.key_names);
-    for t in 0..TRIGRAM_SPACE {
-        let postings = &index.trigram_names[index.trigram_offsets[t] as usize..index.trigram_offsets[t + 1] as usize];
-        e.varint(postings.len() as u32);
-        let mut previous = 0;
-        for &name in postings {
-            e.varint(name - previous);
-            previous = name;
-        }
-    }
+    e.u32s(&index.trigram_offsets);
+    e.bytes(&index.trigram_postings);
     e.hashes(&index.exact_hashes);
     e.hashes(&index.core_hashes);
+    e.u32s(&index.short_offsets);
+    e.u32s(&index.short_names);
+    e.strings(&index.short_compacts);
     e.out.extend_from_slice(END);
     e.out
 }
@@ -186,65 +201,44 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<ScreeningList> {
     }
     let version = d.u32()?;
     if version != FORMAT_VERSION {
-        return Err(format!("screening index format {version}, this program reads {FORMAT_VERSION}"));
+        return Err(format!(
+            "screening index format {version}, this program reads {FORMAT_VERSION}"
+        ));
     }
     let lists = d.strs()?;
     let text = d.strings()?;
-    let party_count = d.len(24)?;
-    let mut parties = Vec::with_capacity(party_count);
-    for _ in 0..party_count {
-        parties.push(StoredParty {
-            id: d.u32()?,
-            name: d.u32()?,
-            countries: d.u32()?,
-            list: d.u32()?,
-            first_name: d.u32()?,
-            names: d.u32()?,
-        });
-    }
-    let name_count = d.len(29)?;
-    let mut names = Vec::with_capacity(name_count);
-    for _ in 0..name_count {
-        let alias = d.u8()? != 0;
-        names.push(IndexedName {
-            alias,
-            party: d.u32()?,
-            text: d.u32()?,
-            core_start: d.u32()?,
-            core_len: d.u32()?,
-            forms_start: d.u32()?,
-            forms_len: d.u32()?,
-            trigrams: d.u32()?,
-        });
-    }
+    let parties = records(&d.u32s()?, 6, |r| StoredParty {
+        id: r[0],
+        name: r[1],
+        countries: r[2],
+        list: r[3],
+        first_name: r[4],
+        names: r[5],
+    })?;
+    let names = records(&d.u32s()?, 8, |r| IndexedName {
+        alias: r[0] != 0,
+        party: r[1],
+        text: r[2],
+        core_start: r[3],
+        core_len: r[4],
+        forms_start: r[5],
+        forms_len: r[6],
+        trigrams: r[7],
+    })?;
     let texts = d.strings()?;
-    let word_count = d.len(8)?;
-    let mut words = Vec::with_capacity(word_count);
-    for _ in 0..word_count {
-        words.push(WordRef { plain: d.u32()?, key: d.u32()? });
-    }
+    let words = records(&d.u32s()?, 2, |r| WordRef { plain: r[0], key: r[1] })?;
     let forms = d.u32s()?;
     let plains = d.strings()?;
     let keys = d.strings()?;
     let key_weights = d.u32s()?.into_iter().map(f32::from_bits).collect();
     let key_names = d.u32s()?;
-    let mut trigram_offsets = Vec::with_capacity(TRIGRAM_SPACE + 1);
-    let mut trigram_names = Vec::with_capacity(name_count * 24);
-    for _ in 0..TRIGRAM_SPACE {
-        trigram_offsets.push(trigram_names.len() as u32);
-        let n = d.varint()? as usize;
-        if n > name_count {
-            return Err("a trigram list is longer than the names".into());
-        }
-        let mut previous = 0u32;
-        for _ in 0..n {
-            previous = previous.checked_add(d.varint()?).ok_or("bad posting")?;
-            trigram_names.push(previous);
-        }
-    }
-    trigram_offsets.push(trigram_names.len() as u32);
+    let trigram_offsets = d.u32s()?;
+    let trigram_postings = d.bytes()?;
     let exact_hashes = d.hashes()?;
     let core_hashes = d.hashes()?;
+    let short_offsets = d.u32s()?;
+    let short_names = d.u32s()?;
+    let short_compacts = d.strings()?;
     if d.take(END.len())? != END || d.at != bytes.len() {
         return Err("the end of the file is damaged".into());
     }
@@ -258,11 +252,27 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<ScreeningList> {
         key_weights,
         key_names,
         trigram_offsets,
-        trigram_names,
+        trigram_postings,
         exact_hashes,
         core_hashes,
+        short_offsets,
+        short_names,
+        short_compacts,
     };
-    let list = ScreeningList { lists, parties, text, index };
+    let list = ScreeningList {
+        lists,
+        parties,
+        text,
+        index,
+    };
     list.check()?;
     Ok(list)
+}
+
+/// Rebuilds records of `width` u32 fields from a column.
+fn records<T>(column: &[u32], width: usize, make: impl Fn(&[u32]) -> T) -> Decoded<Vec<T>> {
+    if !column.len().is_multiple_of(width) {
+        return Err("a record table is damaged".into());
+    }
+    Ok(column.chunks_exact(width).map(make).collect())
 }

@@ -78,6 +78,8 @@ pub struct CatalogueIndex {
     manifest: Manifest,
     reader: IndexReader,
     fields: CatalogueFields,
+    /// The denied-party lists, loaded on first use (a search-only process never pays for them).
+    screening: std::sync::OnceLock<Option<crate::screening::ScreeningList>>,
 }
 
 impl std::fmt::Debug for CatalogueIndex {
@@ -101,12 +103,21 @@ impl CatalogueIndex {
         let fields = CatalogueFields::from_schema(&index.schema())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         expand::warm_up();
-        Ok(CatalogueIndex { dir: dir.to_path_buf(), manifest, reader, fields })
+        Ok(CatalogueIndex { dir: dir.to_path_buf(), manifest, reader, fields, screening: std::sync::OnceLock::new() })
     }
 
     /// What the index holds.
     pub fn manifest(&self) -> &Manifest {
         &self.manifest
+    }
+
+    /// The denied-party lists of this index, if it was built with a `csl-json` import.
+    pub fn screening(&self) -> Result<Option<&crate::screening::ScreeningList>> {
+        if let Some(loaded) = self.screening.get() {
+            return Ok(loaded.as_ref());
+        }
+        let loaded = crate::screening::ScreeningList::load(&self.dir)?;
+        Ok(self.screening.get_or_init(|| loaded).as_ref())
     }
 
     /// The directory it was opened from.
