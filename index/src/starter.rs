@@ -22,3 +22,31 @@ pub fn starter_entries() -> Result<Vec<Entry>> {
     }
     Ok(entries)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn the_starter_catalogue_covers_every_category_and_regime() {
+        let cards = starter_entries().unwrap();
+        assert!(cards.len() >= 200, "{} cards", cards.len());
+        let categories: BTreeSet<&str> = cards.iter().filter_map(|c| c.category.as_deref()).collect();
+        for digit in ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"] {
+            assert!(categories.contains(digit), "no card in category {digit}");
+        }
+        let regimes: BTreeSet<&str> = cards.iter().flat_map(|c| c.regimes.iter().map(String::as_str)).collect();
+        for regime in ["Wassenaar", "NSG", "MTCR", "Australia Group", "CWC"] {
+            assert!(regimes.contains(regime), "no card for {regime}");
+        }
+        for card in &cards {
+            assert!(!card.controls.is_empty() && !card.hs.is_empty(), "{} maps codes", card.id);
+            assert!(card.names.len() >= 3 && card.red_flags.len() >= 2, "{} is complete", card.id);
+            for text in [&card.summary, &card.looks_like, &card.uses] {
+                assert!(text.len() >= 60, "{} has full descriptions", card.id);
+            }
+        }
+    }
+}

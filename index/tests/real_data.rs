@@ -151,3 +151,17 @@ fn the_evaluation_set_is_answered() {
     eprintln!("recall@5 {:.3}, MRR@5 {:.3} over {} queries", report.recall, report.mrr, report.queries);
     assert!(report.recall >= 0.95, "recall@5 is {:.3}", report.recall);
 }
+
+#[test]
+fn every_card_points_to_real_control_entries_and_hs_headings() {
+    let Some(index) = common::full_index() else { return };
+    for card in hotline_index::starter_entries().unwrap() {
+        for control in &card.controls {
+            assert!(index.entry(control).unwrap().is_some(), "{}: control {control} is not in the CCL", card.id);
+        }
+        for hs in &card.hs {
+            let id = format!("hs:{hs}");
+            assert!(index.entry(&id).unwrap().is_some(), "{}: {hs} is not an HS2022 code", card.id);
+        }
+    }
+}
