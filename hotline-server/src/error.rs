@@ -43,6 +43,9 @@ pub enum AppError {
     /// 503: a part of the service is not available.
     #[error("{message}")]
     Unavailable { code: &'static str, message: String },
+    /// Any other refusal with its own status and code (uploads: 413, 415, 422).
+    #[error("{message}")]
+    Rejected { status: StatusCode, code: &'static str, message: String },
     /// 500: logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -80,6 +83,7 @@ impl AppError {
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Rejected { status, .. } => *status,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,6 +102,7 @@ impl AppError {
             AppError::Invalid { code, .. } => code,
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable { code, .. } => code,
+            AppError::Rejected { code, .. } => code,
             AppError::Internal(_) => "internal",
         }
     }

@@ -11,10 +11,12 @@ pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod demo;
 pub mod error;
 pub mod hotline;
 pub mod hub;
+pub mod media;
 pub mod metrics;
 pub mod routes;
 pub mod state;
@@ -54,6 +56,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", routes::api_routes(limits.json_body_bytes))
         .route("/healthz", get(routes::ops::healthz))
         .route("/metrics", get(routes::ops::metrics))
+        .merge(console::routes())
         .fallback(routes::ops::not_found)
         .layer(CompressionLayer::new());
     Router::new()
@@ -104,6 +107,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         metrics: Arc::new(metrics::Metrics::default()),
         shutdown: CancellationToken::new(),
         tasks: TaskTracker::new(),
+        media_permits: Arc::new(tokio::sync::Semaphore::new(2)),
     })
 }
 

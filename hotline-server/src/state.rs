@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 
@@ -25,4 +26,6 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Owns every WebSocket connection task so shutdown can wait for them.
     pub tasks: TaskTracker,
+    /// Bounds how many uploads are decoded at once (CPU-heavy).
+    pub media_permits: Arc<Semaphore>,
 }

@@ -1,5 +1,6 @@
 //! The REST routes of `/api/v1` (see docs/protocol.md), one module per area.
 
+pub mod attachments;
 pub mod auth;
 pub mod catalogue;
 pub mod extract;
@@ -14,6 +15,9 @@ use crate::state::AppState;
 
 /// Every `/api/v1` REST route except the WebSocket.
 pub fn api_routes(json_body_bytes: usize) -> Router<AppState> {
+    let uploads = Router::new()
+        .route("/requests/{id}/attachments", post(attachments::upload))
+        .layer(DefaultBodyLimit::max(attachments::MAX_UPLOAD_BODY));
     Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
@@ -26,5 +30,8 @@ pub fn api_routes(json_body_bytes: usize) -> Router<AppState> {
         .route("/requests", post(requests::create).get(requests::list))
         .route("/requests/{id}", get(requests::get))
         .route("/requests/{id}/events", get(requests::events))
+        .route("/attachments/{id}", get(attachments::photo))
+        .route("/attachments/{id}/thumb", get(attachments::thumbnail))
         .layer(DefaultBodyLimit::max(json_body_bytes))
+        .merge(uploads)
 }
