@@ -23,6 +23,32 @@ impl FieldHome {
         Ok(FieldHome { root })
     }
 
+    /// The home directory itself, created when missing.
+    pub fn ensure(&self) -> std::io::Result<&Path> {
+        std::fs::create_dir_all(&self.root)?;
+        Ok(&self.root)
+    }
+
+    /// The signed-in session: server URL and token (mode 0600).
+    pub fn session_file(&self) -> PathBuf {
+        self.root.join("session.json")
+    }
+
+    /// The offline outbox (SQLite).
+    pub fn outbox_file(&self) -> PathBuf {
+        self.root.join("outbox.sqlite")
+    }
+
+    /// Shrunk photos waiting in the outbox.
+    pub fn outbox_photos_dir(&self) -> PathBuf {
+        self.root.join("outbox-photos")
+    }
+
+    /// Where `field sync` downloads a bundle before verifying it.
+    pub fn download_file(&self) -> PathBuf {
+        self.root.join("catalogue-download.part")
+    }
+
     /// The offline catalogue index directory.
     pub fn catalogue_dir(&self) -> PathBuf {
         self.root.join("catalogue")

@@ -30,16 +30,22 @@ pub fn to_wire(results: SearchResults) -> SearchResult {
     }
 }
 
-/// Runs the search and prints the hits.
+/// Runs the search (offline, or on the server with `--online`) and prints the hits.
 pub fn run(home: &FieldHome, args: &SearchArgs) -> anyhow::Result<()> {
-    let index = home.open_catalogue(args.index.as_deref())?;
-    let request = SearchRequest {
-        query: args.query.join(" "),
-        limit: usize::from(args.limit),
-        kind: args.kind.as_deref().and_then(Kind::parse),
-        category: args.category.clone(),
+    let query = args.query.join(" ");
+    let result = if args.online {
+        let (_, api) = super::signed_in(home)?;
+        crate::block_on(api.search(&query, args.limit, args.kind.as_deref(), args.category.as_deref()))??
+    } else {
+        let index = home.open_catalogue(args.index.as_deref())?;
+        let request = SearchRequest {
+            query,
+            limit: usize::from(args.limit),
+            kind: args.kind.as_deref().and_then(Kind::parse),
+            category: args.category.clone(),
+        };
+        to_wire(index.search(&request)?)
     };
-    let result = to_wire(index.search(&request)?);
     if args.json {
         println!("{}", serde_json::to_string(&result)?);
         return Ok(());
