@@ -1,0 +1,129 @@
+//! The expert console at `/console`: one HTML page, its stylesheet and ES modules, embedded in the binary
+//! (`include_str!`), so it works on an office network with no internet. Every answer carries a strict
+//! Content-Security-Policy (no inline script or style, no other origin), `nosniff` and `no-referrer`; assets are
+//! revalidated by a strong ETag (their content hash), so a new server version is picked up at once.
+//!
+//! The page talks only to the public REST and WebSocket API (`/api/v1`), authenticated by the HttpOnly session
+//! cookie that `POST /api/v1/auth/login` sets; see docs/console.md.
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The policy of every console answer: only this origin, no inline script or style, no framing.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' blob: data:; connect-src 'self' ws: wss:; font-src 'self'; object-src 'none'; \
+     frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/// One embedded file.
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static [u8],
+}
+
+/// The page itself, served at `/console` and `/console/`.
+const INDEX: Asset = Asset {
+    name: "index.html",
+    content_type: "text/html; charset=utf-8",
+    body: include_bytes!("../assets/console/index.html"),
+};
+
+/// Everything under `/console/assets/`.
+const ASSETS: [Asset; 6] = [
+    Asset { name: "console.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../assets/console/console.css") },
+    Asset { name: "console.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/console/console.js") },
+    Asset { name: "connection.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/console/connection.js") },
+    Asset { name: "dom.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/console/dom.js") },
+    Asset { name: "catalogue.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/console/catalogue.js") },
+    Asset { name: "icon.svg", content_type: "image/svg+xml", body: include_bytes!("../assets/console/icon.svg") },
+];
+
+/// Strong ETags (quoted content hashes), computed once.
+static ETAGS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+    std::iter::once(&INDEX)
+        .chain(ASSETS.iter())
+        .map(|asset| (asset.name, format!("\"{}\"", &hex::encode(Sha256::digest(asset.body))[..32])))
+        .collect()
+});
+
+/// The console's routes, to be merged into the application router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(page))
+        .route("/console/", get(page))
+        .route("/console/assets/{name}", get(asset))
+}
+
+/// GET /console (and /console/): the console page.
+async fn page(headers: HeaderMap) -> Response {
+    serve(&INDEX, &headers)
+}
+
+/// GET /console/assets/{name}: a stylesheet, module or icon of the console.
+async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    match ASSETS.iter().find(|asset| asset.name == name) {
+        Some(asset) => serve(asset, &headers),
+        None => AppError::NotFound(format!("the console has no asset {name:?}")).into_response(),
+    }
+}
+
+fn serve(asset: &Asset, request: &HeaderMap) -> Response {
+    let etag = ETAGS.iter().find(|(name, _)| *name == asset.name).map(|(_, tag)| tag.as_str()).unwrap_or("\"\"");
+    let fresh = request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == etag);
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type))], asset.body).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
+    // Revalidate every time (cheap: 304 by ETag) so a new server version never runs with a stale module.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_asset_has_a_distinct_name_and_an_etag() {
+        let mut names: Vec<_> = ASSETS.iter().map(|a| a.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), ASSETS.len());
+        assert_eq!(ETAGS.len(), ASSETS.len() + 1);
+    }
+
+    #[test]
+    fn the_page_loads_no_inline_script_and_nothing_from_elsewhere() {
+        let html = std::str::from_utf8(INDEX.body).unwrap();
+        assert!(!html.contains("<script>"), "inline script would be refused by the CSP");
+        assert!(!html.contains(" style="), "inline style would be refused by the CSP");
+        assert!(!html.contains("http://") && !html.contains("https://"), "the console loads nothing from elsewhere");
+        for asset in &ASSETS {
+            assert!(html.contains(asset.name) || asset.name.ends_with(".js"), "{} is not linked", asset.name);
+        }
+    }
+}
