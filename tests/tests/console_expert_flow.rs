@@ -2,7 +2,8 @@
 //! on call, sees requests created through the API appear in the live queue (urgent first) within a second,
 //! claims one with the keyboard, sees the shipment (HS heading, screening), the officer's photo, message and
 //! typing, searches the catalogue, cites an entry and replies; the officer's WebSocket client receives the reply
-//! with the citation, and the officer's read receipt shows in the console. Takes the docs screenshots.
+//! with the citation, and the officer's read receipt shows in the console; logging out ends the session. Takes the
+//! docs screenshots (into docs/ with `UPDATE_SCREENSHOTS=1`).
 
 use std::time::{Duration, Instant};
 
@@ -148,6 +149,7 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
     // The catalogue pane with a search in words and an entry open.
     browser.js("document.getElementById('search').value = ''; return true", vec![]).await;
     browser.type_into("#search", "5 axis milling").await;
+    browser.wait_text("#search-state", "for “5 axis milling”").await;
     browser.wait_js("search hits with highlighted words", "return document.querySelectorAll('#results .snippet mark').length > 0").await;
     let first = browser.js("return document.querySelector('#results .result-title').textContent", vec![]).await;
     browser.click("#results .result-open").await;
@@ -160,5 +162,13 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
     assert_eq!(options, json!(["expert2"]));
 
     assert_eq!(browser.csp_violations().await, Vec::<String>::new(), "the console breaks its own Content-Security-Policy");
+
+    // Logging out revokes the session: the login form is back, and a reload does not sign in again.
+    browser.click("#logout").await;
+    browser.wait_visible("#login-form").await;
+    browser.wait_text("#login-error", "You are signed out.").await;
+    browser.goto(&format!("{}/console", server.base)).await;
+    browser.wait_visible("#login-form").await;
+    assert!(!browser.js("return !document.getElementById('app-view').hidden", vec![]).await.as_bool().unwrap());
     browser.close().await;
 }
