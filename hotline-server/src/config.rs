@@ -34,10 +34,11 @@ impl Config {
 pub struct Limits {
     /// How long a login token lives.
     pub session_ttl: Duration,
-    /// Largest JSON request body.
-    pub json_body_bytes: usize,
-    /// Largest WebSocket message (and frame); a bigger one closes the connection with 1009.
+    /// Largest WebSocket message; a bigger one closes the connection with 1009.
     pub ws_max_message_bytes: usize,
+    /// Largest message the WebSocket layer reads whole at all (so that a message between the two limits is
+    /// read to its end and the 1009 close reaches the client); past it the connection is dropped.
+    pub ws_hard_message_bytes: usize,
     /// WebSocket read and write buffer sizes (small, so idle connections are cheap).
     pub ws_buffer_bytes: usize,
     /// Frames queued for one connection before its subscriptions count as lagging.
@@ -65,8 +66,8 @@ impl Default for Limits {
     fn default() -> Limits {
         Limits {
             session_ttl: Duration::from_secs(7 * 24 * 3600),
-            json_body_bytes: 64 * 1024,
             ws_max_message_bytes: 64 * 1024,
+            ws_hard_message_bytes: 1024 * 1024,
             ws_buffer_bytes: 4 * 1024,
             ws_outbound_queue: 256,
             ws_max_pending_sends: 256,

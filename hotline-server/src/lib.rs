@@ -51,9 +51,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole HTTP application: `/api/v1` REST and WebSocket, `/healthz`, `/metrics`.
 pub fn app(state: AppState) -> Router {
-    let limits = &state.config.limits;
     let compressed = Router::new()
-        .nest("/api/v1", routes::api_routes(limits.json_body_bytes))
+        .nest("/api/v1", routes::api_routes())
         .route("/healthz", get(routes::ops::healthz))
         .route("/metrics", get(routes::ops::metrics))
         .merge(console::routes())

@@ -128,7 +128,11 @@ impl Ws {
             match tokio::time::timeout(FRAME_TIMEOUT, self.stream.next()).await.expect("close within the timeout") {
                 Some(Ok(Message::Close(frame))) => return frame,
                 Some(Ok(_)) => continue,
-                Some(Err(_)) | None => return None,
+                Some(Err(error)) => {
+                    eprintln!("the connection ended without a close frame: {error}");
+                    return None;
+                }
+                None => return None,
             }
         }
     }

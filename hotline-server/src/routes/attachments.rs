@@ -3,7 +3,7 @@
 
 use std::path::{Path as FsPath, PathBuf};
 
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{FromRequest, Multipart, Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -13,6 +13,7 @@ use crate::access::Caller;
 use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::media::{self, CleanImage, MediaError};
+use crate::routes::body::read_limited;
 use crate::state::AppState;
 use crate::store::attachments::{self, AttachmentRecord};
 
@@ -66,7 +67,7 @@ pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     Path(request_id): Path<String>,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> AppResult<Response> {
     let (check_caller, check_id) = (caller.clone(), request_id.clone());
     state
@@ -74,6 +75,13 @@ pub async fn upload(
         .readers
         .read(move |conn| attachments::require_uploader(conn, &check_caller, &check_id))
         .await?;
+    // Read the body whole first (bounded, oversized ones drained) so that a 413 reaches the client.
+    let (parts, body) = request.into_parts();
+    let bytes = read_limited(body, MAX_UPLOAD_BODY).await?;
+    let request = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+    let mut multipart = Multipart::from_request(request, &state).await.map_err(|_| {
+        AppError::bad_request("invalid_multipart", "send the photo as multipart/form-data with one part named `file`")
+    })?;
     let mut upload = None;
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         if field.name() == Some("file") {

@@ -1,13 +1,16 @@
 //! Body and query extractors whose rejections answer with the contract's error shape instead of axum's text.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
-use axum::Json;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::routes::body::read_limited;
+
+/// Largest JSON body any route accepts.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 
 /// A JSON body; malformed JSON, wrong field types and missing fields answer 400, a body over the limit 413,
 /// a body that is not `application/json` 415.
@@ -21,29 +24,26 @@ where
 {
     type Rejection = AppError;
 
-    async fn from_request(request: Request, state: &S) -> Result<ApiJson<T>, AppError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(rejection)),
+    async fn from_request(request: Request, _state: &S) -> Result<ApiJson<T>, AppError> {
+        let is_json = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+        let bytes = read_limited(request.into_body(), JSON_BODY_LIMIT).await?;
+        if !is_json {
+            return Err(AppError::UnsupportedMediaType(
+                "send the body as JSON with `Content-Type: application/json`".into(),
+            ));
         }
-    }
-}
-
-fn json_rejection(rejection: JsonRejection) -> AppError {
-    match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge("the request body is too large".into()),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            AppError::UnsupportedMediaType("send the body as JSON with `Content-Type: application/json`".into())
-        }
-        _ => match rejection {
-            JsonRejection::JsonSyntaxError(_) => {
-                AppError::bad_request("malformed_json", "the body is not valid JSON; check quotes, commas and braces")
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|error| match error.classify() {
+            serde_json::error::Category::Data => {
+                AppError::bad_request("invalid_body", format!("the body has the wrong shape: {error}"))
             }
-            JsonRejection::JsonDataError(error) => {
-                AppError::bad_request("invalid_body", format!("the body has the wrong shape: {}", error.body_text()))
-            }
-            other => AppError::bad_request("invalid_body", other.body_text()),
-        },
+            _ => AppError::bad_request("malformed_json", "the body is not valid JSON; check quotes, commas and braces"),
+        })
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod body;
 pub mod catalogue;
 pub mod extract;
 pub mod ops;
@@ -14,7 +15,7 @@ use axum::Router;
 use crate::state::AppState;
 
 /// Every `/api/v1` REST route except the WebSocket.
-pub fn api_routes(json_body_bytes: usize) -> Router<AppState> {
+pub fn api_routes() -> Router<AppState> {
     let uploads = Router::new()
         .route("/requests/{id}/attachments", post(attachments::upload))
         .layer(DefaultBodyLimit::max(attachments::MAX_UPLOAD_BODY));
@@ -32,6 +33,6 @@ pub fn api_routes(json_body_bytes: usize) -> Router<AppState> {
         .route("/requests/{id}/events", get(requests::events))
         .route("/attachments/{id}", get(attachments::photo))
         .route("/attachments/{id}/thumb", get(attachments::thumbnail))
-        .layer(DefaultBodyLimit::max(json_body_bytes))
+        .layer(DefaultBodyLimit::max(extract::JSON_BODY_LIMIT))
         .merge(uploads)
 }

@@ -23,6 +23,9 @@ use crate::state::AppState;
 #[derive(Debug)]
 pub struct Gone;
 
+/// How long a closing connection waits for the client's close reply.
+const CLOSE_REPLY_WAIT: Duration = Duration::from_secs(2);
+
 /// How long shutdown waits for the acks of sends already queued.
 const SHUTDOWN_ACK_WAIT: Duration = Duration::from_secs(5);
 
@@ -122,7 +125,18 @@ where
         if frame.code != close_code::AWAY || state.shutdown.is_cancelled() {
             tracing::info!(conn = session.conn_id, code = frame.code, reason = %frame.reason, "closing websocket");
         }
-        let _ = session.sink.send(Message::Close(Some(frame))).await;
+        if session.sink.send(Message::Close(Some(frame))).await.is_ok() {
+            // Complete the closing handshake: dropping the socket before the client's reply arrives would
+            // make the kernel answer it with a reset, and the client could lose our close frame.
+            let _ = tokio::time::timeout(CLOSE_REPLY_WAIT, async {
+                while let Some(Ok(message)) = stream.next().await {
+                    if matches!(message, Message::Close(_)) {
+                        break;
+                    }
+                }
+            })
+            .await;
+        }
     }
     let _ = session.sink.close().await;
 }
@@ -169,6 +183,16 @@ where
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(()),
                     Some(Ok(message)) => {
                         session.state.metrics.ws_frames_in.fetch_add(1, Ordering::Relaxed);
+                        let size = match &message {
+                            Message::Text(text) => text.len(),
+                            Message::Binary(bytes) => bytes.len(),
+                            _ => 0,
+                        };
+                        if size > limits.ws_max_message_bytes {
+                            session.state.metrics.ws_closed_for_abuse.fetch_add(1, Ordering::Relaxed);
+                            let _ = session.flush_pending().await;
+                            return Some(close(close_code::SIZE, "frame too large"));
+                        }
                         if !flood.allow() {
                             session.state.metrics.ws_closed_for_abuse.fetch_add(1, Ordering::Relaxed);
                             let _ = session.flush_pending().await;

@@ -41,8 +41,8 @@ pub async fn upgrade(
     Ok(upgrade
         .read_buffer_size(limits.ws_buffer_bytes)
         .write_buffer_size(limits.ws_buffer_bytes)
-        .max_message_size(limits.ws_max_message_bytes)
-        .max_frame_size(limits.ws_max_message_bytes)
+        .max_message_size(limits.ws_hard_message_bytes)
+        .max_frame_size(limits.ws_hard_message_bytes)
         .on_upgrade(move |socket| {
             tasks.track_future(async move {
                 let (sink, stream) = socket.split();
