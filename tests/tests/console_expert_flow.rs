@@ -29,6 +29,8 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
     let mut colleague_ws = colleague.ws().await;
     colleague_ws.send(json!({"type": "on_call", "on": true})).await;
     colleague_ws.recv_type("presence").await;
+    colleague_ws.send(json!({"type": "watch_queue"})).await;
+    colleague_ws.recv_type("queue").await;
 
     let browser = Browser::start().await;
     browser.sign_in(&server.base, "expert", &demo_password(&server.data_dir, "expert")).await;
@@ -156,10 +158,33 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
     browser.wait_text("#entry h3", first.as_str().unwrap()).await;
     browser.screenshot(&screenshot_path("console-catalogue.png")).await;
 
-    // The transfer list offers the colleague on call.
+    // Close with a verdict: the codes cited are offered, the officer gets the outcome, the queue drops it.
+    browser.click("#show-close").await;
+    let offered = browser.js("return document.getElementById('close-controls').value", vec![]).await;
+    assert_eq!(offered, json!("2B001"), "the close form offers the codes cited");
+    browser.js("document.getElementById('close-verdict').value = 'licence_check'; return true", vec![]).await;
+    browser.type_into("#close-note", "Licence needed for BY.").await;
+    browser.click("#close-form button[type=submit]").await;
+    browser.wait_text("#request-meta", "closed: licence check").await;
+    let closed = officer_ws.recv_until(|f| f["type"] == "event" && f["event"]["kind"] == "closed").await;
+    assert_eq!(closed["event"]["data"]["outcome"], json!({"verdict": "licence_check", "controls": ["2B001"], "note": "Licence needed for BY."}));
+    browser
+        .wait_js_args("the closed request to leave the queue", "return !document.querySelector(`#queue [data-request-id=\"${arguments[0]}\"]`)", vec![json!(request_id)], Duration::from_secs(5))
+        .await;
+    browser.wait_js("the composer to lock", "return document.getElementById('message').disabled").await;
+
+    // Transfer the other request to the colleague on call.
+    browser.open_and_claim(&older).await;
     browser.click("#show-transfer").await;
     let options = browser.js("return [...document.querySelectorAll('#transfer-to option')].map(o => o.value)", vec![]).await;
-    assert_eq!(options, json!(["expert2"]));
+    assert_eq!(options, json!(["expert2"]), "the transfer list offers the other expert on call");
+    browser.click("#transfer-form button[type=submit]").await;
+    browser.wait_text("#request-meta", "held by Second Demo Expert").await;
+    let moved = colleague_ws
+        .recv_until(|f| f["type"] == "request" && f["request"]["id"] == older.as_str() && f["request"]["assignee"]["username"] == "expert2")
+        .await;
+    assert_eq!(moved["request"]["status"], "claimed");
+    browser.wait_text(&format!("#queue [data-request-id=\"{older}\"]"), "held by Second Demo Expert").await;
 
     assert_eq!(browser.csp_violations().await, Vec::<String>::new(), "the console breaks its own Content-Security-Policy");
 
