@@ -102,8 +102,13 @@ impl CatalogueIndex {
         index.tokenizers().register(TOKENIZER_NAME, CatalogueTokenizer);
         let fields = CatalogueFields::from_schema(&index.schema())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        expand::warm_up();
         Ok(CatalogueIndex { dir: dir.to_path_buf(), manifest, reader, fields, screening: std::sync::OnceLock::new() })
+    }
+
+    /// Builds the typo automata now rather than on the first misspelt query (a long-running server calls this
+    /// once at start; a one-shot `field search` does not, since most queries need no typo correction).
+    pub fn warm_up(&self) {
+        expand::warm_up();
     }
 
     /// What the index holds.
