@@ -41,9 +41,7 @@ pub(crate) fn bounded_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> 
         let mut row_min = rows[current + lo - 1];
         for j in lo..=hi {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut value = (rows[back1 + j] + 1)
-                .min(rows[current + j - 1] + 1)
-                .min(rows[back1 + j - 1] + cost);
+            let mut value = (rows[back1 + j] + 1).min(rows[current + j - 1] + 1).min(rows[back1 + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 value = value.min(rows[back2 + j - 2] + 1);
             }

@@ -69,10 +69,7 @@ pub(crate) struct Imported {
 /// A short code for a list: the file's `listAuthority` code, else the parenthesised abbreviation
 /// in its name (`Entity List (EL) - ...` → `EL`), else its position.
 fn list_code(name: &str, authority: Option<&HashMap<String, Authority>>, position: usize) -> String {
-    let code = authority
-        .and_then(|a| a.get(name))
-        .and_then(|a| a.code.as_deref())
-        .map(str::trim);
+    let code = authority.and_then(|a| a.get(name)).and_then(|a| a.code.as_deref()).map(str::trim);
     if let Some(code) = code.filter(|c| !c.is_empty()) {
         return code.to_string();
     }
@@ -89,42 +86,25 @@ fn list_code(name: &str, authority: Option<&HashMap<String, Authority>>, positio
 /// entry and the problem.
 pub(crate) fn read_csl_json(path: &Path) -> Result<Imported> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    let file: CslFile = serde_json::from_str(&text).map_err(|e| Error::BadFile {
-        path: path.into(),
-        problem: format!("not screening-list JSON: {e}"),
-    })?;
-    let records = file.entries.ok_or_else(|| Error::BadFile {
-        path: path.into(),
-        problem: "no \"entries\" array".into(),
-    })?;
+    let file: CslFile = serde_json::from_str(&text)
+        .map_err(|e| Error::BadFile { path: path.into(), problem: format!("not screening-list JSON: {e}") })?;
+    let records =
+        file.entries.ok_or_else(|| Error::BadFile { path: path.into(), problem: "no \"entries\" array".into() })?;
     if records.is_empty() {
-        return Err(Error::BadFile {
-            path: path.into(),
-            problem: "\"entries\" is empty".into(),
-        });
+        return Err(Error::BadFile { path: path.into(), problem: "\"entries\" is empty".into() });
     }
     let mut lists: Vec<String> = file.tables.map(|t| t.sources).unwrap_or_default();
     let table_len = lists.len();
     if let Some(blank) = lists.iter().position(|l| l.trim().is_empty()) {
-        return Err(Error::BadFile {
-            path: path.into(),
-            problem: format!("tables.sources[{blank}] is empty"),
-        });
+        return Err(Error::BadFile { path: path.into(), problem: format!("tables.sources[{blank}] is empty") });
     }
-    let mut codes: Vec<String> = lists
-        .iter()
-        .enumerate()
-        .map(|(i, l)| list_code(l, file.list_authority.as_ref(), i))
-        .collect();
+    let mut codes: Vec<String> =
+        lists.iter().enumerate().map(|(i, l)| list_code(l, file.list_authority.as_ref(), i)).collect();
 
     let mut parties = Vec::with_capacity(records.len());
     let mut ids: HashSet<String> = HashSet::new();
     for (position, value) in records.into_iter().enumerate() {
-        let name_hint = value
-            .get("n")
-            .and_then(|v| v.as_str())
-            .map(|n| format!(" ({n:?})"))
-            .unwrap_or_default();
+        let name_hint = value.get("n").and_then(|v| v.as_str()).map(|n| format!(" ({n:?})")).unwrap_or_default();
         let bad = |problem: String| Error::BadRecord {
             path: path.into(),
             record: format!("entry {}{name_hint}", position + 1),
@@ -141,9 +121,7 @@ pub(crate) fn read_csl_json(path: &Path) -> Result<Imported> {
         let list = match entry.s {
             SourceRef::Index(i) => {
                 if i as usize >= table_len {
-                    return Err(bad(format!(
-                        "source \"s\": {i} is not in tables.sources ({table_len} lists)"
-                    )));
+                    return Err(bad(format!("source \"s\": {i} is not in tables.sources ({table_len} lists)")));
                 }
                 i as usize
             }
@@ -171,14 +149,7 @@ pub(crate) fn read_csl_json(path: &Path) -> Result<Imported> {
             .collect();
         let mut names = vec![name.clone()];
         // Blank aliases carry nothing to match; skipping them is not losing data.
-        names.extend(
-            entry
-                .a
-                .unwrap_or_default()
-                .into_iter()
-                .map(|a| a.trim().to_string())
-                .filter(|a| !a.is_empty()),
-        );
+        names.extend(entry.a.unwrap_or_default().into_iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()));
 
         // The list's own number when it has one (OFAC's entity number), else a digest of what
         // identifies the entry, so ids stay the same when the same list is imported again.
@@ -203,15 +174,7 @@ pub(crate) fn read_csl_json(path: &Path) -> Result<Imported> {
             n += 1;
         }
         ids.insert(id.clone());
-        parties.push((
-            Party {
-                id,
-                name,
-                list: list as u32,
-                countries,
-            },
-            names,
-        ));
+        parties.push((Party { id, name, list: list as u32, countries }, names));
     }
     Ok(Imported { lists, parties })
 }

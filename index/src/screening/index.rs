@@ -147,11 +147,7 @@ pub(crate) fn trigrams(compact: &str, out: &mut Vec<u32>) {
     codes.push(0);
     codes.extend(compact.bytes().map(char_code));
     codes.push(0);
-    out.extend(
-        codes
-            .windows(3)
-            .map(|w| (w[0] * TRIGRAM_BASE + w[1]) * TRIGRAM_BASE + w[2]),
-    );
+    out.extend(codes.windows(3).map(|w| (w[0] * TRIGRAM_BASE + w[1]) * TRIGRAM_BASE + w[2]));
     out.sort_unstable();
     out.dedup();
 }
@@ -192,14 +188,10 @@ impl Iterator for Postings<'_> {
                 return None;
             }
         }
-        self.previous = self
-            .previous
-            .checked_add(value)
-            .filter(|&n| n < self.names)
-            .or_else(|| {
-                self.at = self.bytes.len();
-                None
-            })?;
+        self.previous = self.previous.checked_add(value).filter(|&n| n < self.names).or_else(|| {
+            self.at = self.bytes.len();
+            None
+        })?;
         Some(self.previous)
     }
 }
@@ -207,16 +199,9 @@ impl Iterator for Postings<'_> {
 impl NameIndex {
     /// The names holding a trigram code.
     pub fn trigram_names(&self, gram: u32) -> Postings<'_> {
-        let (start, end) = (
-            self.trigram_offsets[gram as usize] as usize,
-            self.trigram_offsets[gram as usize + 1] as usize,
-        );
-        Postings {
-            bytes: &self.trigram_postings[start..end],
-            at: 0,
-            previous: 0,
-            names: self.names.len() as u32,
-        }
+        let (start, end) =
+            (self.trigram_offsets[gram as usize] as usize, self.trigram_offsets[gram as usize + 1] as usize);
+        Postings { bytes: &self.trigram_postings[start..end], at: 0, previous: 0, names: self.names.len() as u32 }
     }
 
     /// Indexes names; `sources` must be grouped by party in party order.
@@ -248,17 +233,10 @@ impl NameIndex {
             seen_in_party.push(normalised.exact.clone());
             kept.push((source, normalised));
         }
-        let mut key_list: Vec<String> = kept
-            .iter()
-            .flat_map(|(_, n)| n.core.iter().map(|w| w.key.clone()))
-            .collect();
+        let mut key_list: Vec<String> = kept.iter().flat_map(|(_, n)| n.core.iter().map(|w| w.key.clone())).collect();
         key_list.sort_unstable();
         key_list.dedup();
-        let key_ids: HashMap<&str, u32> = key_list
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_str(), i as u32))
-            .collect();
+        let key_ids: HashMap<&str, u32> = key_list.iter().enumerate().map(|(i, k)| (k.as_str(), i as u32)).collect();
         let mut key_names = vec![0u32; key_list.len()];
 
         // Pass 2: words, forms, trigrams, hashes.
@@ -335,19 +313,14 @@ impl NameIndex {
         }
         index.trigram_offsets.push(index.trigram_postings.len() as u32);
         short.sort();
-        index.short_offsets = (0..=SHORT_NAME + 1)
-            .map(|len| short.partition_point(|s| s.0 < len) as u32)
-            .collect();
+        index.short_offsets = (0..=SHORT_NAME + 1).map(|len| short.partition_point(|s| s.0 < len) as u32).collect();
         for (_, name_id, compact) in short {
             index.short_names.push(name_id);
             index.short_compacts.push(&compact);
         }
 
         let name_count = index.names.len().max(1) as f32;
-        index.key_weights = key_names
-            .iter()
-            .map(|&df| (1.0 + name_count / df.max(1) as f32).ln())
-            .collect();
+        index.key_weights = key_names.iter().map(|&df| (1.0 + name_count / df.max(1) as f32).ln()).collect();
         index.key_names = key_names;
         for key in &key_list {
             index.keys.push(key);
@@ -379,10 +352,7 @@ impl NameIndex {
     /// Names whose stored hash equals `hash`.
     pub fn with_hash(table: &[(u64, u32)], hash: u64) -> impl Iterator<Item = u32> + '_ {
         let start = table.partition_point(|&(h, _)| h < hash);
-        table[start..]
-            .iter()
-            .take_while(move |&&(h, _)| h == hash)
-            .map(|&(_, name)| name)
+        table[start..].iter().take_while(move |&&(h, _)| h == hash).map(|&(_, name)| name)
     }
 
     /// A name as written.
@@ -420,10 +390,7 @@ impl NameIndex {
                 return Err(format!("name {i} points outside the tables"));
             }
         }
-        if self
-            .words
-            .iter()
-            .any(|w| w.plain as usize >= self.plains.len() || w.key as usize >= self.keys.len())
+        if self.words.iter().any(|w| w.plain as usize >= self.plains.len() || w.key as usize >= self.keys.len())
             || self.forms.iter().any(|&f| f as usize >= self.plains.len())
         {
             return Err("a word points outside the tables".into());
@@ -447,12 +414,7 @@ impl NameIndex {
         {
             return Err("the short-name table is damaged".into());
         }
-        if self
-            .exact_hashes
-            .iter()
-            .chain(&self.core_hashes)
-            .any(|&(_, n)| n >= names)
-        {
+        if self.exact_hashes.iter().chain(&self.core_hashes).any(|&(_, n)| n >= names) {
             return Err("a posting points outside the names".into());
         }
         Ok(())

@@ -3,7 +3,7 @@
 //!
 //! # How a name is matched
 //!
-//! Names are normalised the same way at import and at query time ([`normalise`]): transliterated
+//! Names are normalised the same way at import and at query time (`normalise.rs`): transliterated
 //! to ASCII (`deunicode`), lower-cased, split on punctuation, dotted initials joined (`S.A.` =
 //! `SA`), company-form words and phrases (`Co., Ltd`, `LLC`, `OOO`, `Joint Stock Company`, ...) set
 //! apart and stop words (`of`, `the`, `and`) dropped. What remains are the *core words*; each has a
@@ -16,7 +16,7 @@
 //! of the *compacted* name (core words run together and folded), which survive typos, look-alikes,
 //! words run together or split and reordering, and for queries of 4–6 letters a direct comparison
 //! with the short names (a typo destroys most trigrams of a short name). The best candidates are
-//! then scored precisely ([`score`]): query words paired with listed words (same spelling,
+//! then scored precisely (`score.rs`): query words paired with listed words (same spelling,
 //! look-alike, abbreviation, initial, typos, several words run together or one word split),
 //! weighted by rarity. The best-scoring name of each party stands for the party.
 //!
@@ -187,11 +187,7 @@ impl ScreeningList {
         let mut kept = Vec::with_capacity(parties.len());
         for (i, (party, names)) in parties.into_iter().enumerate() {
             for (n, name) in names.into_iter().enumerate() {
-                sources.push(NameSource {
-                    party: i as u32,
-                    text: name,
-                    alias: n > 0,
-                });
+                sources.push(NameSource { party: i as u32, text: name, alias: n > 0 });
             }
             kept.push(StoredParty {
                 id: text.push(&party.id),
@@ -211,12 +207,7 @@ impl ScreeningList {
             }
             party.names += 1;
         }
-        ScreeningList {
-            lists,
-            parties: kept,
-            text,
-            index,
-        }
+        ScreeningList { lists, parties: kept, text, index }
     }
 
     /// Adds another list's parties (several lists screened as one). A party whose id is already
@@ -242,10 +233,7 @@ impl ScreeningList {
                 }
             };
             let names: Vec<String> = other.names_of(stored).map(str::to_string).collect();
-            let mut party = Party {
-                list: list as u32,
-                ..other.unpack(stored)
-            };
+            let mut party = Party { list: list as u32, ..other.unpack(stored) };
             if let Some(&existing) = ids.get(&party.id) {
                 let (present, present_names) = &parties[existing];
                 if present.name == party.name && present.list == party.list && *present_names == names {
@@ -337,22 +325,14 @@ impl ScreeningList {
     fn check(&self) -> std::result::Result<(), String> {
         self.text.check()?;
         let texts = self.text.len() as u32;
-        if self
-            .parties
-            .iter()
-            .any(|p| p.id >= texts || p.name >= texts || p.countries >= texts)
-        {
+        if self.parties.iter().any(|p| p.id >= texts || p.name >= texts || p.countries >= texts) {
             return Err("a party points outside the text table".into());
         }
         if self.parties.iter().any(|p| p.list as usize >= self.lists.len()) {
             return Err("a party names a list that is not there".into());
         }
         let names = self.index.names.len() as u64;
-        if self
-            .parties
-            .iter()
-            .any(|p| u64::from(p.first_name) + u64::from(p.names) > names)
-        {
+        if self.parties.iter().any(|p| u64::from(p.first_name) + u64::from(p.names) > names) {
             return Err("a party's names point outside the index".into());
         }
         self.index.check(self.parties.len())
@@ -414,11 +394,7 @@ impl ScreeningList {
                 })
                 .collect();
         }
-        ScreeningResult {
-            query: name.to_string(),
-            took_us: started.elapsed().as_micros() as u64,
-            matches,
-        }
+        ScreeningResult { query: name.to_string(), took_us: started.elapsed().as_micros() as u64, matches }
     }
 
     /// Names worth scoring, each with whether its exact form equals the query's.
@@ -463,12 +439,7 @@ impl ScreeningList {
         // Rarest trigrams first; a long query stops once it has read enough postings. Its rare
         // trigrams find its near-identical names as well as all would, at a fraction of the work
         // (a 120-letter name has 110 trigrams, the common ones thousands of postings each).
-        grams.sort_by_key(|&g| {
-            (
-                index.trigram_offsets[g as usize + 1] - index.trigram_offsets[g as usize],
-                g,
-            )
-        });
+        grams.sort_by_key(|&g| (index.trigram_offsets[g as usize + 1] - index.trigram_offsets[g as usize], g));
         let mut shared = vec![0u16; index.names.len()];
         let mut touched: Vec<u32> = Vec::new();
         let mut read_bytes = 0usize;
@@ -521,13 +492,7 @@ impl ScreeningList {
 fn rank(assessment: &Assessment, name_id: u32, index: &NameIndex) -> (std::cmp::Reverse<u32>, bool, bool, u32, u32) {
     let name = &index.names[name_id as usize];
     let as_written = matches!(assessment.how, How::Exact { as_written: true });
-    (
-        std::cmp::Reverse(assessment.score.to_bits()),
-        !as_written,
-        name.alias,
-        name.party,
-        name_id,
-    )
+    (std::cmp::Reverse(assessment.score.to_bits()), !as_written, name.alias, name.party, name_id)
 }
 
 #[cfg(test)]
@@ -572,10 +537,7 @@ mod tests {
         let result = list.screen(query, 5);
         match expected_id {
             Some(id) => {
-                let first = result
-                    .matches
-                    .first()
-                    .unwrap_or_else(|| panic!("{query:?} matched nothing"));
+                let first = result.matches.first().unwrap_or_else(|| panic!("{query:?} matched nothing"));
                 assert_eq!(first.id, id, "{query:?}: {result:?}");
                 assert!(
                     first.reason.contains(reason_part),
@@ -605,6 +567,23 @@ mod tests {
     }
 
     #[test]
+    fn screening_result_has_the_protocol_shape() {
+        fn shared_between_threads<T: Send + Sync>() {}
+        shared_between_threads::<ScreeningList>();
+        let result = tiny_list().screen("Huawei Technologies", 1);
+        let json = serde_json::to_value(&result).unwrap();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["matches", "query", "took_us"]);
+        let m = &json["matches"][0];
+        let mut keys: Vec<&str> = m.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["countries", "id", "list", "matched_name", "name", "reason", "score"]);
+        assert_eq!(m["countries"], serde_json::json!(["CN"]));
+        // f32 scores print short ("0.98"), as the protocol's examples do.
+        assert!(serde_json::to_string(&result).unwrap().contains("\"score\":0.98,"), "{json}");
+    }
+
+    #[test]
     fn screening_common_words_alone_never_match() {
         let list = tiny_list();
         check(&list, "International Trading", None, "");
@@ -625,10 +604,7 @@ mod tests {
         list.save(&dir).unwrap();
         let loaded = ScreeningList::load(&dir).unwrap().unwrap();
         assert_eq!(loaded, list);
-        assert_eq!(
-            loaded.screen("huawei tecnologies", 5).matches,
-            list.screen("huawei tecnologies", 5).matches
-        );
+        assert_eq!(loaded.screen("huawei tecnologies", 5).matches, list.screen("huawei tecnologies", 5).matches);
         std::fs::write(dir.join(SCREENING_FILE), b"HLSCREEN\x01\x00\x00\x00garbage").unwrap();
         let error = ScreeningList::load(&dir).unwrap_err().to_string();
         assert!(error.contains("rebuild"), "{error}");

@@ -69,20 +69,12 @@ impl PreparedQuery {
             .map(|w| QueryWord {
                 plain: w.plain.clone(),
                 key: w.key.clone(),
-                weight: index
-                    .key_id(&w.key)
-                    .map_or_else(|| index.unseen_weight(), |id| index.key_weights[id as usize]),
+                weight: index.key_id(&w.key).map_or_else(|| index.unseen_weight(), |id| index.key_weights[id as usize]),
             })
             .collect();
         let compact = normalised.compact();
         let forms = canonical_forms(normalised.forms.iter().map(String::as_str));
-        PreparedQuery {
-            text: text.to_string(),
-            normalised,
-            words,
-            compact,
-            forms,
-        }
+        PreparedQuery { text: text.to_string(), normalised, words, compact, forms }
     }
 }
 
@@ -147,15 +139,8 @@ pub(crate) struct Pair {
 /// Why a candidate scored what it did.
 #[derive(Debug, Clone)]
 pub(crate) enum How {
-    Exact {
-        as_written: bool,
-    },
-    Words {
-        pairs: Vec<Pair>,
-        extra: usize,
-        reordered: bool,
-        forms: FormChange,
-    },
+    Exact { as_written: bool },
+    Words { pairs: Vec<Pair>, extra: usize, reordered: bool, forms: FormChange },
 }
 
 #[derive(Debug, Clone)]
@@ -197,11 +182,7 @@ fn compare_words(query: &QueryWord, plain: &str, key: &str, names_with_key: u32)
         return Some((INITIAL, WordMatch::Initial));
     }
     let numeric = has_digit(plain);
-    let (short, long) = if query.key.len() < key.len() {
-        (query.key.as_str(), key)
-    } else {
-        (key, query.key.as_str())
-    };
+    let (short, long) = if query.key.len() < key.len() { (query.key.as_str(), key) } else { (key, query.key.as_str()) };
     if short.len() >= 4
         && long.len() >= short.len() + 3
         && long.starts_with(short)
@@ -221,18 +202,11 @@ fn compare_words(query: &QueryWord, plain: &str, key: &str, names_with_key: u32)
         }
     }
     // Numbers in a listed name (plant No. 35) are never matched with a typo.
-    let max = if numeric {
-        0
-    } else {
-        allowed_typos(key.len().min(query.key.len()))
-    };
+    let max = if numeric { 0 } else { allowed_typos(key.len().min(query.key.len())) };
     // Folding can hide a typo's shape ("karnda" folds to "kamda"), so the plain spelling gets a try too.
     let edits = bounded_distance(query.key.as_bytes(), key.as_bytes(), max)
         .or_else(|| bounded_distance(query.plain.as_bytes(), plain.as_bytes(), max))?;
-    Some((
-        typo_similarity(edits, query.key.len().max(key.len())),
-        WordMatch::Typos(edits as u8),
-    ))
+    Some((typo_similarity(edits, query.key.len().max(key.len())), WordMatch::Typos(edits as u8)))
 }
 
 fn typo_similarity(edits: usize, len: usize) -> f32 {
@@ -243,21 +217,14 @@ fn typo_similarity(edits: usize, len: usize) -> f32 {
 /// one typo, and none when a piece is shorter than 3 letters: "Ma Na" is not "Moana".
 fn compare_joined<'a>(one: &str, several: impl Iterator<Item = &'a str> + Clone) -> Option<(f32, u8)> {
     let total: usize = several.clone().map(str::len).sum();
-    let max = if several.clone().any(|piece| piece.len() < 3) {
-        0
-    } else {
-        allowed_typos(total).min(1)
-    };
+    let max = if several.clone().any(|piece| piece.len() < 3) { 0 } else { allowed_typos(total).min(1) };
     if one.len().abs_diff(total) > max {
         return None;
     }
     // Folded after joining: look-alikes can span the seam ("Peter" + "Nikolayevich" holds "rn").
     let joined = fold_look_alikes(&several.collect::<String>());
     let edits = bounded_distance(one.as_bytes(), joined.as_bytes(), max)?;
-    Some((
-        JOINED * typo_similarity(edits, one.len().max(joined.len())),
-        edits as u8,
-    ))
+    Some((JOINED * typo_similarity(edits, one.len().max(joined.len())), edits as u8))
 }
 
 fn compare_forms(
@@ -332,19 +299,8 @@ fn pair_options(query: &PreparedQuery, index: &NameIndex, core: &[WordRef]) -> V
             if let Some((similarity, how)) =
                 compare_words(qword, plain(word), key(word), index.key_names[word.key as usize])
             {
-                let pair = Pair {
-                    query: qi,
-                    query_len: 1,
-                    name: ni,
-                    name_len: 1,
-                    how,
-                    swapped: false,
-                };
-                options.push(PairOption {
-                    similarity,
-                    weight: weight(word),
-                    pair,
-                });
+                let pair = Pair { query: qi, query_len: 1, name: ni, name_len: 1, how, swapped: false };
+                options.push(PairOption { similarity, weight: weight(word), pair });
             }
         }
     }
@@ -369,11 +325,7 @@ fn pair_options(query: &PreparedQuery, index: &NameIndex, core: &[WordRef]) -> V
                         how: WordMatch::RunTogether(edits),
                         swapped: false,
                     };
-                    options.push(PairOption {
-                        similarity,
-                        weight,
-                        pair,
-                    });
+                    options.push(PairOption { similarity, weight, pair });
                 } else if len == 2 {
                     // Two words swapped and run together ("BensonHia" for "HIA, Benson").
                     if let Some((similarity, edits)) = compare_joined(&qword.key, words.iter().rev().map(plain)) {
@@ -385,11 +337,7 @@ fn pair_options(query: &PreparedQuery, index: &NameIndex, core: &[WordRef]) -> V
                             how: WordMatch::RunTogether(edits),
                             swapped: true,
                         };
-                        options.push(PairOption {
-                            similarity: similarity * REORDERED,
-                            weight,
-                            pair,
-                        });
+                        options.push(PairOption { similarity: similarity * REORDERED, weight, pair });
                     }
                 }
             }
@@ -415,11 +363,7 @@ fn pair_options(query: &PreparedQuery, index: &NameIndex, core: &[WordRef]) -> V
                         how: WordMatch::Split(edits),
                         swapped: false,
                     };
-                    options.push(PairOption {
-                        similarity,
-                        weight: weight(word),
-                        pair,
-                    });
+                    options.push(PairOption { similarity, weight: weight(word), pair });
                 }
             }
         }
@@ -431,10 +375,7 @@ fn pair_options(query: &PreparedQuery, index: &NameIndex, core: &[WordRef]) -> V
 pub(crate) fn assess(query: &PreparedQuery, index: &NameIndex, name: &IndexedName, exact: bool) -> Option<Assessment> {
     if exact {
         let as_written = collapse(index.text_of(name)).eq_ignore_ascii_case(&collapse(&query.text));
-        return Some(Assessment {
-            score: 1.0,
-            how: How::Exact { as_written },
-        });
+        return Some(Assessment { score: 1.0, how: How::Exact { as_written } });
     }
     let core = index.core_of(name);
     let name_forms_plain: Vec<&str> = index.forms_of(name).iter().map(|&id| index.plains.get(id)).collect();
@@ -461,11 +402,7 @@ pub(crate) fn assess(query: &PreparedQuery, index: &NameIndex, name: &IndexedNam
         let pair = option.pair;
         let query_range = pair.query..pair.query + pair.query_len;
         let name_range = pair.name..pair.name + pair.name_len;
-        if query_used[query_range.clone()]
-            .iter()
-            .chain(&name_used[name_range.clone()])
-            .any(|&used| used)
-        {
+        if query_used[query_range.clone()].iter().chain(&name_used[name_range.clone()]).any(|&used| used) {
             continue;
         }
         query_used[query_range].fill(true);
@@ -477,13 +414,8 @@ pub(crate) fn assess(query: &PreparedQuery, index: &NameIndex, name: &IndexedNam
         return None;
     }
     let listed: f32 = core.iter().map(|w| index.key_weights[w.key as usize]).sum();
-    let extra_weight: f32 = query
-        .words
-        .iter()
-        .zip(&query_used)
-        .filter(|(_, used)| !**used)
-        .map(|(w, _)| w.weight)
-        .sum();
+    let extra_weight: f32 =
+        query.words.iter().zip(&query_used).filter(|(_, used)| !**used).map(|(w, _)| w.weight).sum();
     let extra = query_used.iter().filter(|u| !**u).count();
     pairs.sort_by_key(|p| p.query);
     let reordered = pairs.windows(2).any(|w| w[0].name > w[1].name) || pairs.iter().any(|p| p.swapped);
@@ -493,26 +425,13 @@ pub(crate) fn assess(query: &PreparedQuery, index: &NameIndex, name: &IndexedNam
     }
     let with_typos = pairs
         .iter()
-        .filter(|p| {
-            matches!(
-                p.how,
-                WordMatch::Typos(_) | WordMatch::RunTogether(1..) | WordMatch::Split(1..)
-            )
-        })
+        .filter(|p| matches!(p.how, WordMatch::Typos(_) | WordMatch::RunTogether(1..) | WordMatch::Split(1..)))
         .count();
     if with_typos > 1 {
         score *= MORE_TYPOS.powi(with_typos as i32 - 1);
     }
     score *= forms.factor();
-    Some(Assessment {
-        score: score.min(BEST_INEXACT),
-        how: How::Words {
-            pairs,
-            extra,
-            reordered,
-            forms,
-        },
-    })
+    Some(Assessment { score: score.min(BEST_INEXACT), how: How::Words { pairs, extra, reordered, forms } })
 }
 
 /// Trims and collapses runs of whitespace.
@@ -521,19 +440,11 @@ pub(crate) fn collapse(text: &str) -> String {
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }
 }
 
 fn with_typos(text: String, typos: u8) -> String {
-    if typos == 0 {
-        text
-    } else {
-        format!("{text} and {}", plural(usize::from(typos), "typo", "typos"))
-    }
+    if typos == 0 { text } else { format!("{text} and {}", plural(usize::from(typos), "typo", "typos")) }
 }
 
 /// The reason shown to officers and experts: what kind of listed name, and what matched.
@@ -547,13 +458,10 @@ pub(crate) fn describe(
     let core = index.core_of(name);
     let (pairs, extra, reordered, forms) = match &assessment.how {
         How::Exact { as_written: true } => return format!("exact {kind}"),
-        How::Exact { as_written: false } => return format!("exact {kind}, apart from case, punctuation or accents"),
-        How::Words {
-            pairs,
-            extra,
-            reordered,
-            forms,
-        } => (pairs, *extra, *reordered, *forms),
+        How::Exact { as_written: false } => {
+            return format!("exact {kind}, apart from case, punctuation or accents");
+        }
+        How::Words { pairs, extra, reordered, forms } => (pairs, *extra, *reordered, *forms),
     };
     let listed = |pair: &Pair| {
         core[pair.name..pair.name + pair.name_len]
@@ -571,11 +479,8 @@ pub(crate) fn describe(
     };
     let covered: usize = pairs.iter().map(|p| p.name_len).sum();
     let mut parts: Vec<String> = Vec::new();
-    let mut coverage = if covered == core.len() {
-        "all words".to_string()
-    } else {
-        format!("{covered} of {} words", core.len())
-    };
+    let mut coverage =
+        if covered == core.len() { "all words".to_string() } else { format!("{covered} of {} words", core.len()) };
     if reordered {
         coverage.push_str(", reordered");
     }
@@ -590,10 +495,9 @@ pub(crate) fn describe(
             WordMatch::LookAlike => parts.push(format!("look-alike characters in '{listed}' ('{typed}')")),
             WordMatch::Abbreviation => parts.push(format!("'{typed}' for '{listed}'")),
             WordMatch::Initial => parts.push(format!("initial '{typed}' for '{listed}'")),
-            WordMatch::Typos(n) => parts.push(format!(
-                "{} in '{listed}' ('{typed}')",
-                plural(usize::from(n), "typo", "typos")
-            )),
+            WordMatch::Typos(n) => {
+                parts.push(format!("{} in '{listed}' ('{typed}')", plural(usize::from(n), "typo", "typos")))
+            }
             WordMatch::RunTogether(n) => {
                 parts.push(with_typos(format!("words run together ('{typed}' for '{listed}')"), n))
             }

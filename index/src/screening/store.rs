@@ -74,11 +74,7 @@ type Decoded<T> = std::result::Result<T, String>;
 
 impl<'a> Decoder<'a> {
     fn take(&mut self, n: usize) -> Decoded<&'a [u8]> {
-        let end = self
-            .at
-            .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
-            .ok_or("file ends early")?;
+        let end = self.at.checked_add(n).filter(|&e| e <= self.bytes.len()).ok_or("file ends early")?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
@@ -98,9 +94,7 @@ impl<'a> Decoder<'a> {
     fn str(&mut self) -> Decoded<String> {
         let n = self.len(1)?;
         let bytes = self.take(n)?;
-        std::str::from_utf8(bytes)
-            .map(str::to_string)
-            .map_err(|_| "a string is not UTF-8".to_string())
+        std::str::from_utf8(bytes).map(str::to_string).map_err(|_| "a string is not UTF-8".to_string())
     }
     fn strs(&mut self) -> Decoded<Vec<String>> {
         let n = self.len(4)?;
@@ -109,20 +103,14 @@ impl<'a> Decoder<'a> {
     fn u32s(&mut self) -> Decoded<Vec<u32>> {
         let n = self.len(4)?;
         let bytes = self.take(4 * n)?;
-        Ok(bytes
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
-            .collect())
+        Ok(bytes.chunks_exact(4).map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))).collect())
     }
     fn bytes(&mut self) -> Decoded<Vec<u8>> {
         let n = self.len(1)?;
         Ok(self.take(n)?.to_vec())
     }
     fn strings(&mut self) -> Decoded<Strings> {
-        Ok(Strings {
-            text: self.str()?,
-            ends: self.u32s()?,
-        })
+        Ok(Strings { text: self.str()?, ends: self.u32s()? })
     }
     fn hashes(&mut self) -> Decoded<Vec<(u64, u32)>> {
         let n = self.len(12)?;
@@ -132,10 +120,7 @@ impl<'a> Decoder<'a> {
             .chunks_exact(8)
             .zip(names.chunks_exact(4))
             .map(|(h, n)| {
-                (
-                    u64::from_le_bytes(h.try_into().expect("8 bytes")),
-                    u32::from_le_bytes(n.try_into().expect("4 bytes")),
-                )
+                (u64::from_le_bytes(h.try_into().expect("8 bytes")), u32::from_le_bytes(n.try_into().expect("4 bytes")))
             })
             .collect())
     }
@@ -143,35 +128,21 @@ impl<'a> Decoder<'a> {
 
 /// The whole list as bytes.
 pub(crate) fn encode(list: &ScreeningList) -> Vec<u8> {
-    let mut e = Encoder {
-        out: Vec::with_capacity(8 << 20),
-    };
+    let mut e = Encoder { out: Vec::with_capacity(8 << 20) };
     e.out.extend_from_slice(MAGIC);
     e.u32(FORMAT_VERSION);
     e.strs(&list.lists);
     e.strings(&list.text);
     // Records as columns of u32: decoding is then one pass over a slice, not a call per field.
-    let parties: Vec<u32> = list
-        .parties
-        .iter()
-        .flat_map(|p| [p.id, p.name, p.countries, p.list, p.first_name, p.names])
-        .collect();
+    let parties: Vec<u32> =
+        list.parties.iter().flat_map(|p| [p.id, p.name, p.countries, p.list, p.first_name, p.names]).collect();
     e.u32s(&parties);
     let index = &list.index;
     let names: Vec<u32> = index
         .names
         .iter()
         .flat_map(|n| {
-            [
-                u32::from(n.alias),
-                n.party,
-                n.text,
-                n.core_start,
-                n.core_len,
-                n.forms_start,
-                n.forms_len,
-                n.trigrams,
-            ]
+            [u32::from(n.alias), n.party, n.text, n.core_start, n.core_len, n.forms_start, n.forms_len, n.trigrams]
         })
         .collect();
     e.u32s(&names);
@@ -201,9 +172,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<ScreeningList> {
     }
     let version = d.u32()?;
     if version != FORMAT_VERSION {
-        return Err(format!(
-            "screening index format {version}, this program reads {FORMAT_VERSION}"
-        ));
+        return Err(format!("screening index format {version}, this program reads {FORMAT_VERSION}"));
     }
     let lists = d.strs()?;
     let text = d.strings()?;
@@ -259,12 +228,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Decoded<ScreeningList> {
         short_names,
         short_compacts,
     };
-    let list = ScreeningList {
-        lists,
-        parties,
-        text,
-        index,
-    };
+    let list = ScreeningList { lists, parties, text, index };
     list.check()?;
     Ok(list)
 }
