@@ -236,12 +236,12 @@ async fn wait_for_driver(url: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     let http = reqwest::Client::new();
     loop {
-        if let Ok(response) = http.get(format!("{url}/status")).send().await {
-            if let Ok(body) = response.json::<Value>().await {
-                if body["value"]["ready"] == true {
-                    return;
-                }
-            }
+        let ready = match http.get(format!("{url}/status")).send().await {
+            Ok(response) => response.json::<Value>().await.is_ok_and(|body| body["value"]["ready"] == true),
+            Err(_) => false,
+        };
+        if ready {
+            return;
         }
         assert!(Instant::now() < deadline, "chromedriver did not answer on {url}/status within 30 s");
         tokio::time::sleep(POLL_EVERY).await;
