@@ -272,3 +272,47 @@ impl Hub {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hotline_protocol::{EventKind, Role};
+
+    fn user() -> User {
+        User { id: "u1".into(), username: "olga".into(), display_name: "Olga".into(), role: Role::Officer }
+    }
+
+    fn event(seq: u64) -> Event {
+        Event {
+            seq,
+            request_id: "r1".into(),
+            kind: EventKind::Message,
+            at: "2025-01-01T00:00:00.000Z".into(),
+            author: None,
+            message: None,
+            data: serde_json::json!({}),
+        }
+    }
+
+    #[test]
+    fn a_full_queue_drops_the_subscription_and_says_so() {
+        let hub = Hub::default();
+        let mut registration = hub.register(user(), 2);
+        hub.subscribe(registration.id, "r1");
+        for seq in 1..=3 {
+            hub.publish_event(&event(seq));
+        }
+        assert_eq!(registration.lags.try_recv().ok(), Some(Lag::Request("r1".into())));
+        // The two queued events are still there, in order; nothing after the lag is queued.
+        let seqs: Vec<u64> = std::iter::from_fn(|| registration.outbound.try_recv().ok())
+            .map(|item| match item {
+                Outbound::Event { seq, .. } => seq,
+                Outbound::Frame(_) => 0,
+            })
+            .collect();
+        assert_eq!(seqs, [1, 2]);
+        hub.publish_event(&event(4));
+        assert!(registration.outbound.try_recv().is_err(), "no longer subscribed");
+        assert_eq!(hub.stats.lagged.load(Ordering::Relaxed), 1);
+    }
+}
