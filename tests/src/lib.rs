@@ -5,6 +5,7 @@
 //! executables (its `main` is the real binary's one line); `HOTLINE_SERVER_BIN` overrides the path.
 
 pub mod browser;
+pub mod field;
 pub mod images;
 mod server;
 mod ws;

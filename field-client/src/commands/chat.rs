@@ -113,13 +113,21 @@ impl Chat<'_> {
         let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(30));
         loop {
             let reason = match Link::connect(api).await {
-                Ok(mut link) => match self.connected(api, &mut link, &mut backoff).await? {
-                    Spell::Quit => {
-                        link.close().await;
-                        return self.leave();
+                Ok(mut link) => {
+                    let progress_before = self.progress();
+                    let spell = self.connected(api, &mut link, &mut backoff).await?;
+                    if self.progress() != progress_before {
+                        // The link carried something before it broke: not an outage, so retry soon.
+                        backoff.reset();
                     }
-                    Spell::Dropped(reason) => reason,
-                },
+                    match spell {
+                        Spell::Quit => {
+                            link.close().await;
+                            return self.leave();
+                        }
+                        Spell::Dropped(reason) => reason,
+                    }
+                }
                 Err(error) if error.is_transient() => error,
                 Err(error) => return Err(error.into()),
             };
@@ -167,6 +175,11 @@ impl Chat<'_> {
                 },
             }
         }
+    }
+
+    /// What has come through so far: the last seq shown and the outbox entries still waiting.
+    fn progress(&self) -> (u64, usize) {
+        (self.timeline.last_seq, self.outbox.pending().map_or(0, |p| p.len()))
     }
 
     fn dropped(&self, error: ClientError) -> anyhow::Result<Spell> {
