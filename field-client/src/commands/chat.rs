@@ -111,11 +111,24 @@ struct Chat<'a> {
 impl Chat<'_> {
     async fn run(&mut self, api: &HotlineApi) -> anyhow::Result<()> {
         let mut backoff = Backoff::new(Duration::from_millis(200), Duration::from_secs(30));
+        // The request's last seq: the replay up to it is shown before anything typed is taken.
+        let replay_until = match api.request(&self.request_id).await {
+            Ok(request) => {
+                let expert = request.assignee.as_ref().map_or(String::new(), |a| format!(", with {}", a.display_name));
+                println!("{} · {}{expert}", request.subject, request.status.as_str());
+                request.last_seq
+            }
+            Err(error) if error.is_transient() => {
+                eprintln!("field: {error}; showing the chat once the link returns");
+                0
+            }
+            Err(error) => return Err(anyhow!("cannot open the chat of request {}: {error}", self.request_id)),
+        };
         loop {
             let reason = match Link::connect(api).await {
                 Ok(mut link) => {
                     let progress_before = self.progress();
-                    let spell = self.connected(api, &mut link, &mut backoff).await?;
+                    let spell = self.connected(api, &mut link, replay_until).await?;
                     if self.progress() != progress_before {
                         // The link carried something before it broke: not an outage, so retry soon.
                         backoff.reset();
@@ -139,16 +152,22 @@ impl Chat<'_> {
         }
     }
 
-    /// Subscribes from the last seq shown, delivers the outbox, then shows events and sends typed lines.
-    async fn connected(&mut self, api: &HotlineApi, link: &mut Link, backoff: &mut Backoff) -> anyhow::Result<Spell> {
+    /// Subscribes from the last seq shown, shows the replay up to `replay_until`, delivers the outbox, then shows
+    /// events and sends typed lines.
+    async fn connected(&mut self, api: &HotlineApi, link: &mut Link, replay_until: u64) -> anyhow::Result<Spell> {
         let subscribe = ClientFrame::Subscribe { request_id: self.request_id.clone(), after_seq: self.timeline.last_seq };
         if let Err(error) = link.send(&subscribe).await {
             return Ok(Spell::Dropped(error));
         }
+        while self.timeline.last_seq < replay_until && self.timeline.fatal.is_none() {
+            match link.next().await {
+                Ok(frame) => self.timeline.frame(frame),
+                Err(error) => return Ok(Spell::Dropped(error)),
+            }
+        }
         if let Err(error) = self.deliver(api, link).await {
             return self.dropped(error);
         }
-        backoff.reset();
         loop {
             if let Some(fatal) = self.timeline.fatal.take() {
                 return Err(anyhow!("cannot open the chat of request {}: {fatal}", self.request_id));
