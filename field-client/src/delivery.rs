@@ -17,7 +17,7 @@ const WINDOW: usize = 32;
 #[derive(Debug, Clone)]
 pub enum Delivered {
     /// The request exists on the server now.
-    Request { client_id: String, request: hotline_protocol::Request },
+    Request { client_id: String, request: Box<hotline_protocol::Request> },
     /// The photo is an attachment now.
     Photo { attachment_id: String, bytes: u64 },
     /// The message is stored, at `seq` of its request.
@@ -112,7 +112,7 @@ async fn deliver_rest(api: &HotlineApi, outbox: &Outbox, entry: &OutboxEntry) ->
         Payload::Ask { new } => {
             let request = api.create_request(new).await?;
             outbox.request_created(&entry.client_id, &request.id)?;
-            Ok(Delivered::Request { client_id: entry.client_id.clone(), request })
+            Ok(Delivered::Request { client_id: entry.client_id.clone(), request: Box::new(request) })
         }
         Payload::Photo { file, name } => {
             let request_id = request_of(outbox, entry)?.map_err(|reason| ClientError::Photo { path: file.clone(), reason })?;

@@ -33,7 +33,7 @@ pub fn run(home: &FieldHome, args: &AskArgs) -> anyhow::Result<()> {
     let delivered = crate::block_on(async {
         let mut link = OwnLink::new(&api);
         let result = flush(&api, &outbox, &mut link, &mut |delivered| match delivered {
-            Delivered::Request { client_id, request } if *client_id == client_request_id => created = Some(request.clone()),
+            Delivered::Request { client_id, request } if *client_id == client_request_id => created = Some((**request).clone()),
             Delivered::Photo { attachment_id, bytes, .. } => {
                 note(format!("photo uploaded as {attachment_id} ({})", photo::human_bytes(*bytes)));
             }
