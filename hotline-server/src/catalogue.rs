@@ -5,7 +5,7 @@ use std::path::Path;
 
 use axum::body::Bytes;
 use hotline_index::{bundle, BuildPlan, CatalogueIndex, ImportSource};
-use hotline_protocol::CatalogueInfo;
+use hotline_protocol::{CatalogueInfo, ScreeningMatch, ScreeningResult};
 
 /// The catalogue as served.
 pub struct CatalogueService {
@@ -13,6 +13,42 @@ pub struct CatalogueService {
     pub info: CatalogueInfo,
     /// The bundle file's bytes, served whole (it is a few MiB).
     pub bundle: Bytes,
+}
+
+impl CatalogueService {
+    /// Screens a party name against the denied-party lists imported with `--import csl-json:PATH`
+    /// (blocking CPU work: call it off the runtime). `None` when the server has no lists.
+    pub fn screen(&self, name: &str, limit: usize) -> anyhow::Result<Option<Vec<ScreeningMatch>>> {
+        let Some(lists) = self.index.screening()? else { return Ok(None) };
+        Ok(Some(to_wire(lists.screen(name, limit)).matches))
+    }
+
+    /// The full screening result for `GET /api/v1/screen`, or `None` when the server has no lists.
+    pub fn screening_result(&self, name: &str, limit: usize) -> anyhow::Result<Option<ScreeningResult>> {
+        let Some(lists) = self.index.screening()? else { return Ok(None) };
+        Ok(Some(to_wire(lists.screen(name, limit))))
+    }
+}
+
+/// The protocol's screening result from the index's (scores rounded so that `0.98` stays `0.98` in JSON).
+fn to_wire(result: hotline_index::screening::ScreeningResult) -> ScreeningResult {
+    ScreeningResult {
+        query: result.query,
+        took_us: result.took_us,
+        matches: result
+            .matches
+            .into_iter()
+            .map(|m| ScreeningMatch {
+                id: m.id,
+                name: m.name,
+                matched_name: m.matched_name,
+                list: m.list,
+                countries: m.countries,
+                score: (f64::from(m.score) * 1000.0).round() / 1000.0,
+                reason: m.reason,
+            })
+            .collect(),
+    }
 }
 
 /// Builds (or reuses) the index and the bundle under `data_dir` (blocking: run it off the runtime).

@@ -74,14 +74,27 @@ pub fn validate_new_request(new: &NewRequest) -> AppResult<()> {
 }
 
 /// `POST /api/v1/requests`: creates once per (officer, client_request_id); tells the queue watchers.
+/// A named consignee is screened against the denied-party lists first (off the runtime), and the result is
+/// stored with the request.
 pub fn create_request(state: &AppState, caller: Caller, new: NewRequest) -> impl Future<Output = AppResult<Created>> + use<> {
     let hub = state.hub.clone();
     let metrics = state.metrics.clone();
+    let writer = state.store.writer.clone();
+    let catalogue = state.catalogue.clone();
     let now = clock::now_rfc3339();
     let validated = validate_new_request(&new);
-    let write = validated.is_ok().then(|| {
-        state.store.writer.submit(
-            move |conn| requests::create_request(conn, &caller, &new, None, &now),
+    async move {
+        validated?;
+        let consignee = new.shipment.consignee.clone().filter(|name| !name.trim().is_empty());
+        let screening = match consignee {
+            Some(name) => tokio::task::spawn_blocking(move || catalogue.screen(&name, 5))
+                .await
+                .map_err(AppError::internal)?
+                .map_err(AppError::internal)?,
+            None => None,
+        };
+        let write = writer.submit(
+            move |conn| requests::create_request(conn, &caller, &new, screening.as_deref(), &now),
             move |created: &Created| {
                 if created.created {
                     metrics.requests_created.fetch_add(1, Ordering::Relaxed);
@@ -91,14 +104,8 @@ pub fn create_request(state: &AppState, caller: Caller, new: NewRequest) -> impl
                     hub.publish_request(&created.request, None);
                 }
             },
-        )
-    });
-    async move {
-        validated?;
-        match write {
-            Some(write) => Ok(write.await?),
-            None => Err(AppError::internal("unreachable: validated without a write")),
-        }
+        );
+        Ok(write.await?)
     }
 }
 

@@ -6,7 +6,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotline_index::{Kind, SearchRequest, MAX_LIMIT};
-use hotline_protocol::{CatalogueInfo, SearchHit, SearchResult};
+use hotline_protocol::{CatalogueInfo, ScreeningResult, SearchHit, SearchResult};
 use serde::Deserialize;
 
 use crate::access::Caller;
@@ -122,10 +122,35 @@ pub async fn bundle(State(state): State<AppState>, _caller: Caller, headers: Hea
         .into_response())
 }
 
-/// GET /api/v1/screen: answers 503 until denied-party screening is part of the catalogue service.
-pub async fn screen(_caller: Caller) -> AppError {
-    AppError::Unavailable {
-        code: "screening_unavailable",
-        message: "party screening is not available on this server yet; screen offline with `field screen`".into(),
+/// Query of `GET /api/v1/screen`.
+#[derive(Debug, Deserialize)]
+pub struct ScreenParams {
+    name: Option<String>,
+    limit: Option<usize>,
+}
+
+/// GET /api/v1/screen?name=...&limit=5: a party name against the denied-party lists (any signed-in role).
+/// 503 when the server was started without `--import csl-json:PATH`.
+pub async fn screen(
+    State(state): State<AppState>,
+    _caller: Caller,
+    ApiQuery(params): ApiQuery<ScreenParams>,
+) -> AppResult<Json<ScreeningResult>> {
+    let name = params.name.unwrap_or_default();
+    if name.trim().is_empty() {
+        return Err(AppError::bad_request("missing_query", "give the party name to screen as ?name=..."));
     }
+    if name.len() > 300 {
+        return Err(AppError::invalid("too_long", "a party name may have at most 300 bytes"));
+    }
+    let limit = params.limit.unwrap_or(5).clamp(1, 50);
+    let catalogue = state.catalogue.clone();
+    let result = tokio::task::spawn_blocking(move || catalogue.screening_result(&name, limit))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    result.map(Json).ok_or_else(|| AppError::Unavailable {
+        code: "screening_unavailable",
+        message: "this server has no denied-party lists: start it with --import csl-json:PATH, or screen offline with `field screen`".into(),
+    })
 }
