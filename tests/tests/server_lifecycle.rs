@@ -104,7 +104,10 @@ async fn a_request_from_question_to_verdict() {
 
     // Transfer to the other expert, who closes with an outcome.
     winner.send(json!({"type": "transfer", "request_id": id, "to_user": loser_name})).await;
-    let transferred = winner.recv_until(|f| f["type"] == "request").await;
+    let transferred = winner
+        .recv_until(|f| f["type"] == "request" && f["request"]["assignee"]["username"] != winner_api.user["username"]
+            && f["request"]["status"] == "claimed")
+        .await;
     assert_eq!(transferred["request"]["assignee"]["username"], loser_name);
     let event = olga.recv_event(&id).await;
     assert_eq!(event["kind"], "transferred");

@@ -20,7 +20,7 @@ pub async fn healthz(State(state): State<AppState>) -> AppResult<Json<serde_json
 
 /// GET /metrics: Prometheus text.
 pub async fn metrics(State(state): State<AppState>) -> AppResult<impl IntoResponse> {
-    let queue_waiting = state.store.readers.read(|conn| requests::waiting_count(conn)).await?;
+    let queue_waiting = state.store.readers.read(requests::waiting_count).await?;
     let writes = &state.store.writer.stats;
     let live = LiveValues {
         queue_waiting,
