@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod routes;
 pub mod state;
 pub mod store;
+pub mod views;
 pub mod ws;
 
 use std::future::Future;

@@ -142,6 +142,11 @@ async fn a_request_from_question_to_verdict() {
     assert_eq!(olga.send_message(&id, &uuid(), "thanks").await["code"], "request_closed");
     let (status, body) = trainer.get(&format!("/api/v1/requests/{id}")).await;
     check(status, &body, 200);
+    let alias = body["request"]["officer"]["username"].as_str().unwrap().to_string();
+    assert!(alias.starts_with("officer-"), "trainers see officers pseudonymised, got {alias}");
+    let events = trainer.all_events(&id).await;
+    assert_eq!(events[0]["author"]["username"], alias.as_str(), "the same alias everywhere");
+    assert!(!events.iter().any(|e| e.to_string().contains("olga")), "the officer's name never reaches a trainer");
     assert_eq!(tom.send_message(&id, &uuid(), "hello").await["code"], "forbidden");
     let (status, _) = trainer.get(&format!("/api/v1/attachments/{attachment_id}")).await;
     assert_eq!(status, 200);

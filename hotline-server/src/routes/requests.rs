@@ -12,6 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::hotline;
 use crate::routes::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
+use crate::views;
 use crate::store::{events, requests};
 
 /// POST /api/v1/requests: 201 with the new request, or 200 with the one this `client_request_id` made before.
@@ -35,14 +36,16 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(params
         })?),
         None => None,
     };
+    let viewer = caller.clone();
     let list = state.store.readers.read(move |conn| requests::list_requests(conn, &caller, status)).await?;
-    Ok(Json(RequestList { requests: list }))
+    Ok(Json(RequestList { requests: list.into_iter().map(|r| views::request_for(&viewer, r)).collect() }))
 }
 
 /// GET /api/v1/requests/{id}.
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<RequestEnvelope>> {
+    let viewer = caller.clone();
     let request = state.store.readers.read(move |conn| requests::visible_request(conn, &caller, &id)).await?;
-    Ok(Json(RequestEnvelope { request }))
+    Ok(Json(RequestEnvelope { request: views::request_for(&viewer, request) }))
 }
 
 /// Query of the events route.
@@ -61,6 +64,7 @@ pub async fn events(
 ) -> AppResult<Json<EventList>> {
     let after_seq = params.after_seq.unwrap_or(0);
     let limit = params.limit.unwrap_or(100).clamp(1, events::MAX_PAGE);
+    let viewer = caller.clone();
     let list = state
         .store
         .readers
@@ -70,5 +74,5 @@ pub async fn events(
             events::load_events(conn, &id, after_seq, limit)
         })
         .await?;
-    Ok(Json(EventList { events: list }))
+    Ok(Json(EventList { events: list.into_iter().map(|e| views::event_for(&viewer, e)).collect() }))
 }
