@@ -310,10 +310,10 @@ async fn pump(
             }
         }
         let chunk = &mut buffer[..take];
-        if let Some(offset) = corrupt_at {
-            if (position..position + take as u64).contains(&offset) {
-                chunk[(offset - position) as usize] ^= 0xFF;
-            }
+        if let Some(offset) = corrupt_at
+            && (position..position + take as u64).contains(&offset)
+        {
+            chunk[(offset - position) as usize] ^= 0xFF;
         }
         if to_client {
             record_status_lines(&state, chunk);
