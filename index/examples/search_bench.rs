@@ -40,7 +40,7 @@ fn main() -> anyhow::Result<()> {
 
     let index = CatalogueIndex::open(&out)?;
     let queries: Vec<String> = load_queries(&root.join("eval"))?.into_iter().map(|q| q.query).collect();
-    let rounds = 20;
+    let rounds: usize = std::env::var("BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
     // Warm both paths once.
     for q in &queries {
         index.search(&SearchRequest::new(q.as_str()))?;

@@ -128,10 +128,28 @@ pub fn is_stopword(folded: &str) -> bool {
 }
 
 /// Splits text into raw words: runs of letters and digits, with byte offsets.
-pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+pub fn words(text: &str) -> Box<dyn Iterator<Item = (usize, &str)> + '_> {
+    if text.is_ascii() {
+        // Fast path for the common case: byte tests, no UTF-8 decoding.
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        return Box::new(std::iter::from_fn(move || {
+            while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if at >= bytes.len() {
+                return None;
+            }
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            Some((start, &text[start..at]))
+        }));
+    }
     let mut start: Option<usize> = None;
     let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
-    std::iter::from_fn(move || {
+    Box::new(std::iter::from_fn(move || {
         for (index, ch) in chars.by_ref() {
             let is_word = ch.is_alphanumeric();
             match (start, is_word) {
@@ -144,7 +162,7 @@ pub fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
             }
         }
         None
-    })
+    }))
 }
 
 /// A cheap pre-filter for highlighting: the first (up to) three letters a word must start with, lowercased and
@@ -312,6 +330,14 @@ mod tests {
         let full: Vec<String> = terms(text).into_iter().filter(|t| wanted.contains(t)).collect();
         assert_eq!(filtered, full);
         assert!(!filter.may_match("other"));
+    }
+
+    #[test]
+    fn ascii_and_unicode_text_split_alike() {
+        let ascii: Vec<_> = words("  5-axis, CNC (2B001.b)  ").collect();
+        assert_eq!(ascii, vec![(2, "5"), (4, "axis"), (10, "CNC"), (15, "2B001"), (21, "b")]);
+        let unicode: Vec<_> = words("5-axis, Zürich").collect();
+        assert_eq!(unicode, vec![(0, "5"), (2, "axis"), (8, "Zürich")]);
     }
 
     #[test]

@@ -173,7 +173,7 @@ pub struct HitRecord {
 impl HitRecord {
     /// Most bytes of an entry's body kept for snippets: long control entries are cut, so that a snippet costs
     /// microseconds; the whole text is still searched.
-    pub const BODY_LIMIT: usize = 3_000;
+    pub const BODY_LIMIT: usize = 1_200;
 
     /// The hit record of an entry.
     pub fn from_entry(entry: &Entry) -> HitRecord {
