@@ -16,7 +16,10 @@ pub use requests::{
     Attachment, AttachmentEnvelope, Event, EventKind, EventList, Message, NewRequest, Outcome, Priority, Request,
     RequestEnvelope, RequestList, RequestStatus, Shipment, Verdict,
 };
-pub use review::{Annotation, DayCount, NewAnnotation, Percentiles, ReviewDetail, ReviewList, ReviewStats};
+pub use review::{
+    Annotation, AnnotationEnvelope, DayCount, NewAnnotation, Percentiles, ReviewDetail, ReviewList, ReviewRow, ReviewStats,
+    REVIEW_CSV_COLUMNS,
+};
 pub use screening::{ScreeningMatch, ScreeningResult};
 pub use ws::{ClientFrame, ServerFrame};
 

@@ -67,3 +67,47 @@ pub struct ReviewStats {
     pub by_control: BTreeMap<String, u64>,
     pub by_day: Vec<DayCount>,
 }
+
+/// One row of `GET /api/v1/review/export.json` (and, with `controls` space-separated, of `export.csv`).
+/// `officer` is the pseudonym for trainers and the username for admins; `expert` is the closing assignee's username.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRow {
+    pub id: String,
+    pub created_at: String,
+    pub claimed_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub officer: String,
+    pub expert: Option<String>,
+    pub verdict: Option<String>,
+    pub controls: Vec<String>,
+    pub subject: String,
+    pub hs_code: Option<String>,
+    pub origin_country: Option<String>,
+    pub destination_country: Option<String>,
+    pub first_response_s: Option<f64>,
+    pub resolution_s: Option<f64>,
+}
+
+/// The CSV export's header, in column order.
+pub const REVIEW_CSV_COLUMNS: [&str; 14] = [
+    "id",
+    "created_at",
+    "claimed_at",
+    "closed_at",
+    "officer",
+    "expert",
+    "verdict",
+    "controls",
+    "subject",
+    "hs_code",
+    "origin_country",
+    "destination_country",
+    "first_response_s",
+    "resolution_s",
+];
+
+/// `POST /api/v1/review/requests/{id}/annotations` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnotationEnvelope {
+    pub annotation: Annotation,
+}

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod extract;
 pub mod ops;
 pub mod requests;
+pub mod review;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -33,6 +34,12 @@ pub fn api_routes() -> Router<AppState> {
         .route("/requests/{id}/events", get(requests::events))
         .route("/attachments/{id}", get(attachments::photo))
         .route("/attachments/{id}/thumb", get(attachments::thumbnail))
+        .route("/review/requests", get(review::list))
+        .route("/review/requests/{id}", get(review::detail))
+        .route("/review/requests/{id}/annotations", post(review::annotate))
+        .route("/review/stats", get(review::stats))
+        .route("/review/export.csv", get(review::export_csv))
+        .route("/review/export.json", get(review::export_json))
         .layer(DefaultBodyLimit::max(extract::JSON_BODY_LIMIT))
         .merge(uploads)
 }

@@ -80,6 +80,48 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (request_id, user_id)
     ) WITHOUT ROWID;
     "#,
+    // 2: review. Trainers' annotations; a per-server random secret for officer pseudonyms; `transcript_fts`, an
+    // FTS5 index over each request's subject and shipment text and every message body. Triggers fill it inside
+    // the same transaction as the insert (requests and messages are never updated or deleted), so the index is
+    // always in step with the timeline; existing rows are indexed here once.
+    r#"
+    CREATE TABLE annotations (
+        id            TEXT PRIMARY KEY,
+        request_id    TEXT NOT NULL REFERENCES requests(id),
+        author_id     TEXT NOT NULL REFERENCES users(id),
+        training_case INTEGER NOT NULL,
+        note          TEXT NOT NULL,
+        created_at    TEXT NOT NULL
+    );
+    CREATE INDEX annotations_by_request ON annotations(request_id, created_at);
+    CREATE INDEX requests_by_created ON requests(created_at);
+    CREATE INDEX messages_by_request ON messages(request_id, seq);
+    CREATE TABLE server_secrets (
+        name   TEXT PRIMARY KEY,
+        value  BLOB NOT NULL
+    );
+    INSERT INTO server_secrets (name, value) VALUES ('officer_pseudonym_key', randomblob(32));
+    CREATE VIRTUAL TABLE transcript_fts USING fts5(
+        request_id UNINDEXED,
+        text,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER transcript_fts_request AFTER INSERT ON requests BEGIN
+        INSERT INTO transcript_fts (request_id, text) VALUES (new.id, concat_ws(' ', new.subject,
+            json_extract(new.shipment, '$.declared_description'), json_extract(new.shipment, '$.hs_code'),
+            json_extract(new.shipment, '$.origin_country'), json_extract(new.shipment, '$.destination_country'),
+            json_extract(new.shipment, '$.consignee'), json_extract(new.shipment, '$.reference')));
+    END;
+    CREATE TRIGGER transcript_fts_message AFTER INSERT ON messages BEGIN
+        INSERT INTO transcript_fts (request_id, text) VALUES (new.request_id, new.body);
+    END;
+    INSERT INTO transcript_fts (request_id, text)
+        SELECT id, concat_ws(' ', subject, json_extract(shipment, '$.declared_description'), json_extract(shipment, '$.hs_code'),
+            json_extract(shipment, '$.origin_country'), json_extract(shipment, '$.destination_country'),
+            json_extract(shipment, '$.consignee'), json_extract(shipment, '$.reference'))
+        FROM requests;
+    INSERT INTO transcript_fts (request_id, text) SELECT request_id, body FROM messages;
+    "#,
 ];
 
 /// The schema version this build expects.

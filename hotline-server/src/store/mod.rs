@@ -12,6 +12,7 @@ mod writer;
 pub mod attachments;
 pub mod events;
 pub mod requests;
+pub mod review;
 pub mod sessions;
 pub mod users;
 

@@ -1,0 +1,179 @@
+//! Review routes for trainers and admins (`/api/v1/review/...`): the filtered list of closed requests, one
+//! request's transcript with annotations, adding an annotation, statistics, and CSV and JSON exports.
+//! Every route refuses other roles with 403; an id that is not a closed request answers 404.
+
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use hotline_protocol::{
+    AnnotationEnvelope, NewAnnotation, ReviewDetail, ReviewList, ReviewRow, ReviewStats, Role, Verdict, REVIEW_CSV_COLUMNS,
+};
+use serde::Deserialize;
+
+use crate::access::Caller;
+use crate::clock;
+use crate::error::{AppError, AppResult};
+use crate::routes::extract::{ApiJson, ApiQuery};
+use crate::state::AppState;
+use crate::store::review::{self, ReviewFilter};
+
+/// Default and largest page of the list.
+const DEFAULT_LIMIT: u32 = 50;
+const MAX_LIMIT: u32 = 500;
+/// Longest annotation note, in characters.
+const MAX_NOTE_CHARS: usize = 10_000;
+
+/// The list's, the exports' and the statistics' query string; empty values count as absent (HTML forms).
+#[derive(Debug, Default, Deserialize)]
+pub struct ReviewParams {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub verdict: Option<String>,
+    pub control: Option<String>,
+    pub q: Option<String>,
+    pub officer: Option<String>,
+    pub expert: Option<String>,
+    pub limit: Option<u32>,
+    pub offset: Option<u64>,
+}
+
+/// 403 unless the caller is a trainer or an admin.
+pub fn require_reviewer(caller: &Caller) -> AppResult<()> {
+    match caller.role() {
+        Role::Trainer | Role::Admin => Ok(()),
+        _ => Err(AppError::Forbidden("review is for trainers and admins".into())),
+    }
+}
+
+fn present(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+fn date(value: &Option<String>, name: &str) -> AppResult<Option<String>> {
+    let Some(text) = present(value) else { return Ok(None) };
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(&text, format)
+        .map_err(|_| AppError::bad_request("invalid_query", format!("{name} must be a date as YYYY-MM-DD, e.g. 2025-03-01")))?;
+    Ok(Some(text))
+}
+
+impl ReviewParams {
+    /// The validated filter.
+    pub fn filter(&self) -> AppResult<ReviewFilter> {
+        let verdict = present(&self.verdict);
+        if let Some(text) = &verdict {
+            serde_json::from_value::<Verdict>(serde_json::Value::String(text.clone())).map_err(|_| {
+                AppError::bad_request("invalid_query", "verdict must be controlled, not_controlled, licence_check or referred")
+            })?;
+        }
+        Ok(ReviewFilter {
+            from: date(&self.from, "from")?,
+            to: date(&self.to, "to")?,
+            verdict,
+            control: present(&self.control),
+            q: present(&self.q),
+            officer: present(&self.officer),
+            expert: present(&self.expert),
+        })
+    }
+}
+
+/// GET /api/v1/review/requests?from=&to=&verdict=&control=&q=&officer=&expert=&limit=&offset=: closed requests,
+/// newest first, with the number matching.
+pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Json<ReviewList>> {
+    require_reviewer(&caller)?;
+    let filter = params.filter()?;
+    let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
+    let offset = params.offset.unwrap_or(0);
+    let (total, requests) = state.store.readers.read(move |conn| review::list(conn, &caller, &filter, limit, offset)).await?;
+    Ok(Json(ReviewList { total, requests }))
+}
+
+/// GET /api/v1/review/requests/{id}: the request, every event and the annotations.
+pub async fn detail(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<ReviewDetail>> {
+    require_reviewer(&caller)?;
+    Ok(Json(state.store.readers.read(move |conn| review::detail(conn, &caller, &id)).await?))
+}
+
+/// POST /api/v1/review/requests/{id}/annotations `{"training_case", "note"}`: 201 with the annotation.
+pub async fn annotate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    ApiJson(new): ApiJson<NewAnnotation>,
+) -> AppResult<Response> {
+    require_reviewer(&caller)?;
+    if new.note.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::invalid("note_too_long", format!("a note may have at most {MAX_NOTE_CHARS} characters")));
+    }
+    if !new.training_case && new.note.trim().is_empty() {
+        return Err(AppError::invalid("empty_annotation", "write a note or mark the request as a training case"));
+    }
+    let now = clock::now_rfc3339();
+    let annotation = state.store.writer.write(move |conn| review::add_annotation(conn, &caller, &id, &new, &now)).await?;
+    Ok((StatusCode::CREATED, Json(AnnotationEnvelope { annotation })).into_response())
+}
+
+/// GET /api/v1/review/stats?from=&to= (and the list's other filters): counts, percentiles, per verdict, control, day.
+pub async fn stats(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Json<ReviewStats>> {
+    require_reviewer(&caller)?;
+    let filter = params.filter()?;
+    Ok(Json(state.store.readers.read(move |conn| review::stats(conn, &caller, &filter)).await?))
+}
+
+async fn export_rows(state: &AppState, caller: Caller, params: &ReviewParams) -> AppResult<Vec<ReviewRow>> {
+    require_reviewer(&caller)?;
+    let filter = params.filter()?;
+    Ok(state.store.readers.read(move |conn| review::rows(conn, &caller, &filter)).await?)
+}
+
+/// GET /api/v1/review/export.json: every matching row (no paging) as an array of objects.
+pub async fn export_json(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Response> {
+    let rows = export_rows(&state, caller, &params).await?;
+    Ok(([(header::CONTENT_DISPOSITION, "attachment; filename=\"review.json\"")], Json(rows)).into_response())
+}
+
+fn optional_number(value: Option<f64>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The CSV of `rows` with [`REVIEW_CSV_COLUMNS`]; `controls` space-separated, absent values empty.
+pub fn rows_csv(rows: &[ReviewRow]) -> AppResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(REVIEW_CSV_COLUMNS).map_err(AppError::internal)?;
+    for row in rows {
+        let record = [
+            row.id.clone(),
+            row.created_at.clone(),
+            row.claimed_at.clone().unwrap_or_default(),
+            row.closed_at.clone().unwrap_or_default(),
+            row.officer.clone(),
+            row.expert.clone().unwrap_or_default(),
+            row.verdict.clone().unwrap_or_default(),
+            row.controls.join(" "),
+            row.subject.clone(),
+            row.hs_code.clone().unwrap_or_default(),
+            row.origin_country.clone().unwrap_or_default(),
+            row.destination_country.clone().unwrap_or_default(),
+            optional_number(row.first_response_s),
+            optional_number(row.resolution_s),
+        ];
+        writer.write_record(&record).map_err(AppError::internal)?;
+    }
+    writer.into_inner().map_err(AppError::internal)
+}
+
+/// GET /api/v1/review/export.csv: every matching row (no paging), columns as docs/review.md lists them.
+pub async fn export_csv(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Response> {
+    let rows = export_rows(&state, caller, &params).await?;
+    let body = rows_csv(&rows)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"review.csv\""),
+        ],
+        body,
+    )
+        .into_response())
+}
