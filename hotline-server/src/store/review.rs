@@ -112,14 +112,17 @@ impl Viewer {
     }
 }
 
-/// The FTS5 query for the words of `text`: each word quoted (so no operator syntax reaches FTS5), all required.
-pub fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric())
+/// Most words of a search that count; the rest are ignored.
+const MAX_SEARCH_WORDS: usize = 8;
+
+/// One FTS5 query per word of `text`, each word quoted so that no operator syntax reaches FTS5. A request
+/// matches when every word occurs somewhere in its transcript (not necessarily in one message).
+pub fn fts_terms(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
+        .take(MAX_SEARCH_WORDS)
         .map(|w| format!("\"{w}\""))
-        .collect();
-    if words.is_empty() { None } else { Some(words.join(" AND ")) }
+        .collect()
 }
 
 /// The officer id a filter names, or `None` when it names nobody (the list is then empty).
@@ -164,9 +167,9 @@ fn where_clause(conn: &Connection, viewer: &Viewer, filter: &ReviewFilter) -> St
             values.push(Value::Text(code.clone()));
         }
     }
-    if let Some(query) = filter.q.as_deref().and_then(fts_query) {
+    for term in filter.q.as_deref().map(fts_terms).unwrap_or_default() {
         sql.push_str(" AND r.id IN (SELECT request_id FROM transcript_fts WHERE transcript_fts MATCH ?)");
-        values.push(Value::Text(query));
+        values.push(Value::Text(term));
     }
     if let Some(officer) = &filter.officer {
         sql.push_str(" AND r.officer_id = ?");
@@ -426,8 +429,8 @@ mod tests {
     }
 
     #[test]
-    fn fts_queries_quote_every_word() {
-        assert_eq!(fts_query("inconel \"tube\" OR x*").as_deref(), Some("\"inconel\" AND \"tube\" AND \"OR\" AND \"x\""));
-        assert_eq!(fts_query(" -- "), None);
+    fn fts_terms_quote_every_word() {
+        assert_eq!(fts_terms("inconel \"tube\" OR x*"), ["\"inconel\"", "\"tube\"", "\"OR\"", "\"x\""]);
+        assert!(fts_terms(" -- ").is_empty());
     }
 }
