@@ -48,13 +48,13 @@ fn plan(i: usize) -> (&'static str, &'static str, &'static str, Vec<String>, Vec
     let mut controls = Vec::new();
     if verdict != "not_controlled" {
         controls.push(CODES[i % CODES.len()].to_string());
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             controls.push(CODES[(i + 1) % CODES.len()].to_string());
         }
     }
-    let cites = if i % 3 == 0 { vec![CODES[(i + 2) % CODES.len()].to_string()] } else { controls.clone() };
+    let cites = if i.is_multiple_of(3) { vec![CODES[(i + 2) % CODES.len()].to_string()] } else { controls.clone() };
     let subject = format!("{} #{i}", ITEMS[i % ITEMS.len()]);
-    let question = if i % 4 == 0 {
+    let question = if i.is_multiple_of(4) {
         format!("Photo of the nameplate attached, lot {i}. Is this controlled?")
     } else {
         format!("Declared as machine parts, lot {i}. Please advise.")
@@ -140,9 +140,9 @@ async fn seed_share(expert: Api, officers: HashMap<&'static str, Api>, plans: Ve
         expert_ws.send(json!({"type": "claim", "request_id": id})).await;
         wait_request(&mut expert_ws, &id, "claimed").await;
         send_and_ack(&mut expert_ws, json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": answer, "cites": cites})).await;
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             let mut frame = json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": format!("Reply for lot {i}: two units.")});
-            if i % 50 == 0 {
+            if i.is_multiple_of(50) {
                 let (status, uploaded) = api.upload(&id, "plate.png", images::png(48, 32), "image/png").await;
                 check(status, &uploaded, 201);
                 frame["attachments"] = json!([uploaded["attachment"]["id"]]);
@@ -212,7 +212,7 @@ async fn trainers_review_three_hundred_requests() {
             .map(|e| e["at"].as_str().unwrap().to_string())
             .expect("an expert answered");
         let mut text = format!("{subject} machine parts 8459.61 {} BY Acme Ltd T1-0001 {question} {answer}", request["shipment"]["origin_country"].as_str().unwrap());
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             text.push_str(&format!(" Reply for lot {i}: two units."));
         }
         seeded.push(Seeded {
@@ -421,7 +421,7 @@ async fn trainers_review_three_hundred_requests() {
     assert!(admin_rows.as_array().unwrap().iter().all(|r| OFFICERS.contains(&r["officer"].as_str().unwrap())), "admins see names");
 
     // One transcript: every event, officers pseudonymised, photos listed; annotations.
-    let photo_case = seeded.iter().find(|s| ids.iter().any(|(i, id)| *id == s.id && i % 50 == 0)).unwrap();
+    let photo_case = seeded.iter().find(|s| ids.iter().any(|(i, id)| *id == s.id && i.is_multiple_of(50))).unwrap();
     let (status, detail) = trainer.get(&format!("/api/v1/review/requests/{}", photo_case.id)).await;
     check(status, &detail, 200);
     let kinds: Vec<&str> = detail["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
