@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use hotline_index::evaluation::{evaluate, load_queries};
-use hotline_index::{BuildPlan, CatalogueIndex, ImportFormat, ImportSource, SearchRequest};
+use hotline_index::evaluation::{evaluate, full_catalogue_plan, load_queries};
+use hotline_index::{CatalogueIndex, SearchRequest};
 
 fn main() -> anyhow::Result<()> {
     let show_misses = std::env::args().any(|a| a == "--misses");
@@ -14,13 +14,7 @@ fn main() -> anyhow::Result<()> {
     let data = root.join("../../shared/data");
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("index");
-    let plan = BuildPlan {
-        include_builtin: true,
-        imports: vec![
-            ImportSource { format: ImportFormat::CclJson, path: data.join("ccl/ccl.json") },
-            ImportSource { format: ImportFormat::HsCsv, path: data.join("hs/harmonized-system.csv") },
-        ],
-    };
+    let plan = full_catalogue_plan(&data);
     hotline_index::build_index(&plan, &out)?;
     let index = CatalogueIndex::open(&out)?;
     let queries = load_queries(&root.join("eval"))?;

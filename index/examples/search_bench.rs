@@ -8,8 +8,8 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hotline_index::evaluation::load_queries;
-use hotline_index::{bundle, BuildPlan, CatalogueIndex, ImportFormat, ImportSource, SearchRequest};
+use hotline_index::evaluation::{full_catalogue_plan, load_queries};
+use hotline_index::{bundle, CatalogueIndex, SearchRequest};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
@@ -25,13 +25,7 @@ fn main() -> anyhow::Result<()> {
     let data = root.join("../../shared/data");
     let dir = tempfile::tempdir()?;
     let out = dir.path().join("index");
-    let plan = BuildPlan {
-        include_builtin: true,
-        imports: vec![
-            ImportSource { format: ImportFormat::CclJson, path: data.join("ccl/ccl.json") },
-            ImportSource { format: ImportFormat::HsCsv, path: data.join("hs/harmonized-system.csv") },
-        ],
-    };
+    let plan = full_catalogue_plan(&data);
     let started = Instant::now();
     let manifest = hotline_index::build_index(&plan, &out)?;
     let build_time = started.elapsed();

@@ -211,31 +211,23 @@ impl WordStartFilter {
     }
 }
 
+/// Analyses one raw word at `start`, or `None` for a stopword.
+fn analyse_word(start: usize, raw: &str) -> Option<AnalysedToken> {
+    let folded = fold_word(raw);
+    if folded.is_empty() || is_stopword(&folded) {
+        return None;
+    }
+    Some(AnalysedToken { term: stem(&folded), folded, start, end: start + raw.len() })
+}
+
 /// Analyses only the words that pass `filter` (the others cannot match), keeping offsets.
 pub fn analyse_filtered(text: &str, filter: &WordStartFilter) -> Vec<AnalysedToken> {
-    words(text)
-        .filter(|(_, raw)| filter.may_match(raw))
-        .filter_map(|(start, raw)| {
-            let folded = fold_word(raw);
-            if folded.is_empty() || is_stopword(&folded) {
-                return None;
-            }
-            Some(AnalysedToken { term: stem(&folded), folded, start, end: start + raw.len() })
-        })
-        .collect()
+    words(text).filter(|(_, raw)| filter.may_match(raw)).filter_map(|(start, raw)| analyse_word(start, raw)).collect()
 }
 
 /// Analyses text into terms, stopwords dropped.
 pub fn analyse(text: &str) -> Vec<AnalysedToken> {
-    words(text)
-        .filter_map(|(start, raw)| {
-            let folded = fold_word(raw);
-            if folded.is_empty() || is_stopword(&folded) {
-                return None;
-            }
-            Some(AnalysedToken { term: stem(&folded), folded, start, end: start + raw.len() })
-        })
-        .collect()
+    words(text).filter_map(|(start, raw)| analyse_word(start, raw)).collect()
 }
 
 /// The analyser as a tantivy tokenizer, registered under [`TOKENIZER_NAME`].

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::{BuildPlan, Error, ImportFormat, ImportSource, Result};
 
 /// One evaluation query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,4 +78,16 @@ pub fn evaluate(
     }
     let n = queries.len().max(1) as f64;
     Ok(EvalReport { queries: queries.len(), k, recall: answered as f64 / n, mrr: reciprocal / n, misses })
+}
+
+/// The full catalogue of the benchmarks and real-data tests: the starter cards plus the CCL and HS files in
+/// `data` (the repository's `../shared/data`).
+pub fn full_catalogue_plan(data: &Path) -> BuildPlan {
+    BuildPlan {
+        include_builtin: true,
+        imports: vec![
+            ImportSource { format: ImportFormat::CclJson, path: data.join("ccl/ccl.json") },
+            ImportSource { format: ImportFormat::HsCsv, path: data.join("hs/harmonized-system.csv") },
+        ],
+    }
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use hotline_index::{BuildPlan, CatalogueIndex, ImportFormat, ImportSource};
+use hotline_index::CatalogueIndex;
 
 /// `../shared/data` relative to the repository root.
 pub fn shared_data() -> PathBuf {
@@ -28,17 +28,11 @@ pub fn full_index() -> Option<&'static CatalogueIndex> {
     static INDEX: OnceLock<Option<(tempfile::TempDir, CatalogueIndex)>> = OnceLock::new();
     INDEX
         .get_or_init(|| {
-            let ccl = real_data("ccl/ccl.json")?;
-            let hs = real_data("hs/harmonized-system.csv")?;
+            real_data("ccl/ccl.json")?;
+            real_data("hs/harmonized-system.csv")?;
             let dir = tempfile::tempdir().expect("temporary directory");
             let out = dir.path().join("index");
-            let plan = BuildPlan {
-                include_builtin: true,
-                imports: vec![
-                    ImportSource { format: ImportFormat::CclJson, path: ccl },
-                    ImportSource { format: ImportFormat::HsCsv, path: hs },
-                ],
-            };
+            let plan = hotline_index::evaluation::full_catalogue_plan(&shared_data());
             hotline_index::build_index(&plan, &out).expect("full index builds");
             let index = CatalogueIndex::open(&out).expect("full index opens");
             Some((dir, index))
