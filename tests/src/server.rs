@@ -86,6 +86,11 @@ impl TestServer {
         TestServer { child: Some(child), base: url, port, data_dir, _temp: None, args }
     }
 
+    /// The server process's id (for reading its memory from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("server running").id()
+    }
+
     /// The WebSocket URL.
     pub fn ws_url(&self) -> String {
         format!("ws://127.0.0.1:{}/api/v1/ws", self.port)
