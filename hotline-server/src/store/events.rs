@@ -2,7 +2,7 @@
 //! events back in seq order.
 
 use hotline_protocol::{Event, EventKind, Message, User};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::requests::load_facts;
 use super::users::optional_user_from_row;
@@ -59,16 +59,14 @@ pub fn load_events(conn: &Connection, request_id: &str, after_seq: u64, limit: u
 /// One event.
 pub fn load_event(conn: &Connection, request_id: &str, seq: u64) -> StoreResult<Event> {
     let sql = format!("{EVENT_SELECT} WHERE e.request_id = ?1 AND e.seq = ?2");
-    Ok(conn.query_row(&sql, params![request_id, seq as i64], event_from_row)?)
+    Ok(conn.prepare_cached(&sql)?.query_row(params![request_id, seq as i64], event_from_row)?)
 }
 
 /// Takes the request's next seq (gapless: only ever inside the writer's transaction).
 fn next_seq(conn: &Connection, request_id: &str) -> StoreResult<u64> {
-    let seq: i64 = conn.query_row(
-        "UPDATE requests SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq",
-        [request_id],
-        |row| row.get(0),
-    )?;
+    let seq: i64 = conn
+        .prepare_cached("UPDATE requests SET last_seq = last_seq + 1 WHERE id = ?1 RETURNING last_seq")?
+        .query_row([request_id], |row| row.get(0))?;
     Ok(seq as u64)
 }
 
@@ -83,10 +81,7 @@ pub fn append_event(
     data: serde_json::Value,
 ) -> StoreResult<Event> {
     let seq = next_seq(conn, request_id)?;
-    conn.execute(
-        "INSERT INTO events (request_id, seq, kind, at, author_id, message_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![request_id, seq as i64, kind.as_str(), at, author.map(|u| u.id.as_str()), message_id, data.to_string()],
-    )?;
+    conn.prepare_cached("INSERT INTO events (request_id, seq, kind, at, author_id, message_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![request_id, seq as i64, kind.as_str(), at, author.map(|u| u.id.as_str()), message_id, data.to_string()],)?;
     load_event(conn, request_id, seq)
 }
 
@@ -119,18 +114,15 @@ pub struct Sent {
 /// The first ack of a message sent before with this (author, client_msg_id).
 fn earlier_ack(conn: &Connection, author_id: &str, client_msg_id: &str) -> StoreResult<Option<Ack>> {
     Ok(conn
-        .query_row(
-            "SELECT id, request_id, seq FROM messages WHERE author_id = ?1 AND client_msg_id = ?2",
-            params![author_id, client_msg_id],
-            |row| {
-                Ok(Ack {
-                    message_id: row.get(0)?,
-                    request_id: row.get(1)?,
-                    seq: row.get::<_, i64>(2)? as u64,
-                    client_msg_id: client_msg_id.to_string(),
-                })
-            },
-        )
+        .prepare_cached("SELECT id, request_id, seq FROM messages WHERE author_id = ?1 AND client_msg_id = ?2")?
+        .query_row(params![author_id, client_msg_id], |row| {
+            Ok(Ack {
+                message_id: row.get(0)?,
+                request_id: row.get(1)?,
+                seq: row.get::<_, i64>(2)? as u64,
+                client_msg_id: client_msg_id.to_string(),
+            })
+        })
         .optional()?)
 }
 
@@ -138,27 +130,29 @@ fn earlier_ack(conn: &Connection, author_id: &str, client_msg_id: &str) -> Store
 pub(crate) fn insert_message(conn: &Connection, author: &User, message: &NewMessage, now: &str) -> StoreResult<Sent> {
     let message_id = uuid::Uuid::now_v7().to_string();
     let seq = next_seq(conn, &message.request_id)?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO messages (id, request_id, seq, author_id, client_msg_id, body, attachments, cites)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            message_id,
-            message.request_id,
-            seq as i64,
-            author.id,
-            message.client_msg_id,
-            message.body,
-            serde_json::to_string(&message.attachments)?,
-            serde_json::to_string(&message.cites)?,
-        ],
-    )?;
-    conn.execute(
-        "INSERT INTO events (request_id, seq, kind, at, author_id, message_id, data) VALUES (?1, ?2, 'message', ?3, ?4, ?5, '{}')",
-        params![message.request_id, seq as i64, now, author.id, message_id],
-    )?;
+    )?
+    .execute(params![
+        message_id,
+        message.request_id,
+        seq as i64,
+        author.id,
+        message.client_msg_id,
+        message.body,
+        serde_json::to_string(&message.attachments)?,
+        serde_json::to_string(&message.cites)?,
+    ])?;
+    conn.prepare_cached("INSERT INTO events (request_id, seq, kind, at, author_id, message_id, data) VALUES (?1, ?2, 'message', ?3, ?4, ?5, '{}')")?.execute(params![message.request_id, seq as i64, now, author.id, message_id],)?;
     let event = load_event(conn, &message.request_id, seq)?;
     Ok(Sent {
-        ack: Ack { client_msg_id: message.client_msg_id.clone(), request_id: message.request_id.clone(), seq, message_id },
+        ack: Ack {
+            client_msg_id: message.client_msg_id.clone(),
+            request_id: message.request_id.clone(),
+            seq,
+            message_id,
+        },
         event: Some(event),
     })
 }
@@ -173,7 +167,8 @@ pub fn append_message(conn: &Connection, caller: &Caller, message: &NewMessage, 
     access::require_chat_writer(caller, &facts)?;
     for attachment in &message.attachments {
         let on_request: Option<String> = conn
-            .query_row("SELECT request_id FROM attachments WHERE id = ?1", [attachment], |row| row.get(0))
+            .prepare_cached("SELECT request_id FROM attachments WHERE id = ?1")?
+            .query_row([attachment], |row| row.get(0))
             .optional()?;
         if on_request.as_deref() != Some(message.request_id.as_str()) {
             return Err(StoreError::Invalid {
@@ -192,17 +187,19 @@ pub fn set_read_mark(conn: &Connection, caller: &Caller, request_id: &str, seq: 
     if !access::is_participant(caller, &facts) {
         return Err(StoreError::Forbidden("only the request's officer and assignee send read receipts".into()));
     }
-    let last_seq: i64 = conn.query_row("SELECT last_seq FROM requests WHERE id = ?1", [request_id], |row| row.get(0))?;
+    let last_seq: i64 = conn
+        .prepare_cached("SELECT last_seq FROM requests WHERE id = ?1")?
+        .query_row([request_id], |row| row.get(0))?;
     if seq as i64 > last_seq {
         return Err(StoreError::Invalid {
             code: "invalid_seq",
             message: format!("seq {seq} is past the newest event ({last_seq})"),
         });
     }
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO read_marks (request_id, user_id, seq) VALUES (?1, ?2, ?3)
          ON CONFLICT (request_id, user_id) DO UPDATE SET seq = max(seq, excluded.seq)",
-        params![request_id, caller.id(), seq as i64],
-    )?;
+    )?
+    .execute(params![request_id, caller.id(), seq as i64])?;
     Ok(seq)
 }

@@ -4,10 +4,10 @@
 use hotline_protocol::{
     Event, EventKind, NewRequest, Outcome, Priority, Request, RequestStatus, Role, ScreeningMatch, Shipment, User,
 };
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::json;
 
-use super::events::{append_event, insert_message, NewMessage};
+use super::events::{NewMessage, append_event, insert_message};
 use super::users::{find_by_username, optional_user_from_row, user_from_row};
 use super::{StoreError, StoreResult};
 use crate::access::{self, Caller, RequestFacts};
@@ -46,7 +46,8 @@ fn request_from_row(row: &Row<'_>) -> rusqlite::Result<Request> {
 /// The access facts of a request.
 pub fn load_facts(conn: &Connection, id: &str) -> StoreResult<Option<RequestFacts>> {
     Ok(conn
-        .query_row("SELECT id, officer_id, assignee_id, status FROM requests WHERE id = ?1", [id], |row| {
+        .prepare_cached("SELECT id, officer_id, assignee_id, status FROM requests WHERE id = ?1")?
+        .query_row([id], |row| {
             let status: String = row.get(3)?;
             Ok(RequestFacts {
                 id: row.get(0)?,
@@ -61,7 +62,7 @@ pub fn load_facts(conn: &Connection, id: &str) -> StoreResult<Option<RequestFact
 /// A request whole, without access checks.
 pub fn load_request(conn: &Connection, id: &str) -> StoreResult<Option<Request>> {
     let sql = format!("{REQUEST_SELECT} WHERE r.id = ?1");
-    Ok(conn.query_row(&sql, [id], request_from_row).optional()?)
+    Ok(conn.prepare_cached(&sql)?.query_row([id], request_from_row).optional()?)
 }
 
 /// A request the caller may see; `NotFound` otherwise.
@@ -96,7 +97,9 @@ pub fn queue(conn: &Connection) -> StoreResult<Vec<Request>> {
 
 /// How many requests wait for an expert.
 pub fn waiting_count(conn: &Connection) -> StoreResult<u64> {
-    let count: i64 = conn.query_row("SELECT count(*) FROM requests WHERE status = 'waiting'", [], |row| row.get(0))?;
+    let count: i64 = conn
+        .prepare_cached("SELECT count(*) FROM requests WHERE status = 'waiting'")?
+        .query_row([], |row| row.get(0))?;
     Ok(count as u64)
 }
 
@@ -121,11 +124,8 @@ pub fn create_request(
         return Err(StoreError::Forbidden("only officers open hotline requests".into()));
     }
     let existing: Option<String> = conn
-        .query_row(
-            "SELECT id FROM requests WHERE officer_id = ?1 AND client_request_id = ?2",
-            params![caller.id(), new.client_request_id],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT id FROM requests WHERE officer_id = ?1 AND client_request_id = ?2")?
+        .query_row(params![caller.id(), new.client_request_id], |row| row.get(0))
         .optional()?;
     if let Some(id) = existing {
         let request = load_request(conn, &id)?.ok_or_else(access::not_found)?;
@@ -133,10 +133,8 @@ pub fn create_request(
     }
     let id = uuid::Uuid::now_v7().to_string();
     let priority = new.priority.unwrap_or_default();
-    conn.execute(
-        "INSERT INTO requests (id, officer_id, client_request_id, status, subject, shipment, priority, created_at, last_seq, screening)
-         VALUES (?1, ?2, ?3, 'waiting', ?4, ?5, ?6, ?7, 0, ?8)",
-        params![
+    conn.prepare_cached("INSERT INTO requests (id, officer_id, client_request_id, status, subject, shipment, priority, created_at, last_seq, screening)
+         VALUES (?1, ?2, ?3, 'waiting', ?4, ?5, ?6, ?7, 0, ?8)")?.execute(params![
             id,
             caller.id(),
             new.client_request_id,
@@ -145,8 +143,7 @@ pub fn create_request(
             priority.as_str(),
             now,
             screening.map(serde_json::to_string).transpose()?,
-        ],
-    )?;
+        ],)?;
     let mut events = vec![append_event(
         conn,
         &id,
@@ -196,15 +193,18 @@ pub fn claim(conn: &Connection, caller: &Caller, id: &str, now: &str) -> StoreRe
             });
         }
         RequestStatus::Closed => {
-            return Err(StoreError::Conflict { code: "request_closed", message: "this request is already closed".into() });
+            return Err(StoreError::Conflict {
+                code: "request_closed",
+                message: "this request is already closed".into(),
+            });
         }
     }
-    let updated = conn.execute(
-        "UPDATE requests SET status = 'claimed', assignee_id = ?2, claimed_at = ?3 WHERE id = ?1 AND status = 'waiting'",
-        params![id, caller.id(), now],
-    )?;
+    let updated = conn.prepare_cached("UPDATE requests SET status = 'claimed', assignee_id = ?2, claimed_at = ?3 WHERE id = ?1 AND status = 'waiting'")?.execute(params![id, caller.id(), now],)?;
     if updated != 1 {
-        return Err(StoreError::Conflict { code: "already_claimed", message: "another expert already holds this request".into() });
+        return Err(StoreError::Conflict {
+            code: "already_claimed",
+            message: "another expert already holds this request".into(),
+        });
     }
     let event =
         append_event(conn, id, EventKind::Claimed, now, Some(&caller.user), None, json!({"assignee": caller.user}))?;
@@ -216,16 +216,14 @@ pub fn claim(conn: &Connection, caller: &Caller, id: &str, now: &str) -> StoreRe
 pub fn transfer(conn: &Connection, caller: &Caller, id: &str, to_username: &str, now: &str) -> StoreResult<Changed> {
     let facts = load_facts(conn, id)?.ok_or_else(access::not_found)?;
     access::require_assignee(caller, &facts)?;
-    let target: User = find_by_username(conn, to_username)?
-        .filter(|user| user.role == Role::Expert)
-        .ok_or_else(|| StoreError::Invalid {
-            code: "unknown_expert",
-            message: format!("there is no expert named {to_username:?}"),
+    let target: User =
+        find_by_username(conn, to_username)?.filter(|user| user.role == Role::Expert).ok_or_else(|| {
+            StoreError::Invalid { code: "unknown_expert", message: format!("there is no expert named {to_username:?}") }
         })?;
     if target.id == caller.id() {
         return Err(StoreError::Invalid { code: "invalid_transfer", message: "you already hold this request".into() });
     }
-    conn.execute("UPDATE requests SET assignee_id = ?2 WHERE id = ?1", params![id, target.id])?;
+    conn.prepare_cached("UPDATE requests SET assignee_id = ?2 WHERE id = ?1")?.execute(params![id, target.id])?;
     let event = append_event(
         conn,
         id,
@@ -243,10 +241,8 @@ pub fn transfer(conn: &Connection, caller: &Caller, id: &str, to_username: &str,
 pub fn close(conn: &Connection, caller: &Caller, id: &str, outcome: &Outcome, now: &str) -> StoreResult<Changed> {
     let facts = load_facts(conn, id)?.ok_or_else(access::not_found)?;
     access::require_assignee(caller, &facts)?;
-    conn.execute(
-        "UPDATE requests SET status = 'closed', closed_at = ?2, outcome = ?3 WHERE id = ?1",
-        params![id, now, serde_json::to_string(outcome)?],
-    )?;
+    conn.prepare_cached("UPDATE requests SET status = 'closed', closed_at = ?2, outcome = ?3 WHERE id = ?1")?
+        .execute(params![id, now, serde_json::to_string(outcome)?])?;
     let event = append_event(conn, id, EventKind::Closed, now, Some(&caller.user), None, json!({"outcome": outcome}))?;
     let request = load_request(conn, id)?.ok_or_else(access::not_found)?;
     Ok(Changed { request, event: Some(event) })
