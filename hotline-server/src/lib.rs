@@ -95,6 +95,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     if config.demo {
         demo::ensure_demo_users(&store, &config.data_dir).await?;
     }
+    let pseudonym_key = Arc::new(store.readers.read(store::review::pseudonym_key).await?);
     let limits = &config.limits;
     let login_limiter =
         auth::LoginLimiter::new(limits.login_failures_per_user, limits.login_failures_per_address, limits.login_window);
@@ -108,6 +109,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
         shutdown: CancellationToken::new(),
         tasks: TaskTracker::new(),
         media_permits: Arc::new(tokio::sync::Semaphore::new(2)),
+        pseudonym_key,
     })
 }
 

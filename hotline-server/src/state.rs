@@ -28,4 +28,6 @@ pub struct AppState {
     pub tasks: TaskTracker,
     /// Bounds how many uploads are decoded at once (CPU-heavy).
     pub media_permits: Arc<Semaphore>,
+    /// The server's secret for officer pseudonyms (read once from the database at start).
+    pub pseudonym_key: Arc<Vec<u8>>,
 }

@@ -304,6 +304,11 @@ async fn trainers_review_three_hundred_requests() {
     assert_eq!(distinct.len(), OFFICERS.len(), "different officers get different aliases");
     let (_, again) = list(&trainer, String::new()).await;
     assert_eq!(again["requests"], body["requests"], "aliases are stable across calls");
+    // The same alias on the hotline routes a trainer reads (requests and their timelines).
+    let sample = &body["requests"][0];
+    let (status, fetched) = trainer.get(&format!("/api/v1/requests/{}", sample["id"].as_str().unwrap())).await;
+    assert_eq!(status, 200, "{fetched}");
+    assert_eq!(fetched["request"]["officer"]["username"], sample["officer"]["username"], "one alias everywhere");
     for officer in OFFICERS {
         let (got, _) = list(&trainer, format!("officer={}", alias_of[officer])).await;
         assert_eq!(got, ids_where(&|s| s.officer == officer), "officer={officer}");

@@ -38,14 +38,14 @@ pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(params
     };
     let viewer = caller.clone();
     let list = state.store.readers.read(move |conn| requests::list_requests(conn, &caller, status)).await?;
-    Ok(Json(RequestList { requests: list.into_iter().map(|r| views::request_for(&viewer, r)).collect() }))
+    Ok(Json(RequestList { requests: list.into_iter().map(|r| views::request_for(&viewer, &state.pseudonym_key, r)).collect() }))
 }
 
 /// GET /api/v1/requests/{id}.
 pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<RequestEnvelope>> {
     let viewer = caller.clone();
     let request = state.store.readers.read(move |conn| requests::visible_request(conn, &caller, &id)).await?;
-    Ok(Json(RequestEnvelope { request: views::request_for(&viewer, request) }))
+    Ok(Json(RequestEnvelope { request: views::request_for(&viewer, &state.pseudonym_key, request) }))
 }
 
 /// Query of the events route.
@@ -74,5 +74,5 @@ pub async fn events(
             events::load_events(conn, &id, after_seq, limit)
         })
         .await?;
-    Ok(Json(EventList { events: list.into_iter().map(|e| views::event_for(&viewer, e)).collect() }))
+    Ok(Json(EventList { events: list.into_iter().map(|e| views::event_for(&viewer, &state.pseudonym_key, e)).collect() }))
 }

@@ -206,7 +206,7 @@ where
             let full = page.len() as u32 == REPLAY_PAGE;
             for event in page {
                 last = event.seq;
-                let event = crate::views::event_for(&self.caller, event);
+                let event = crate::views::event_for(&self.caller, &self.state.pseudonym_key, event);
                 self.send(&ServerFrame::Event { event }).await?;
             }
             if !full {
