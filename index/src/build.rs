@@ -112,11 +112,10 @@ pub fn build_index(plan: &BuildPlan, out: &Path) -> Result<Manifest> {
 /// Returns the manifest and whether the index was (re)built.
 pub fn build_or_reuse(plan: &BuildPlan, out: &Path) -> Result<(Manifest, bool)> {
     let prepared = prepare(plan)?;
-    if let Ok(existing) = read_manifest(out) {
-        if existing.version == prepared.version && existing.format == FORMAT_VERSION {
+    if let Ok(existing) = read_manifest(out)
+        && existing.version == prepared.version && existing.format == FORMAT_VERSION {
             return Ok((existing, false));
         }
-    }
     Ok((write_prepared(&prepared, out)?, true))
 }
 

@@ -99,11 +99,10 @@ pub fn import_ccl_json(path: &Path) -> Result<Vec<Entry>> {
         entry.reasons = record.reason_for_control.filter(|r| !r.trim().is_empty());
         if let Some(reasons) = &entry.reasons {
             for reason in reasons.split([',', ' ']).filter(|r| !r.is_empty()) {
-                if let Some(regime) = regime_of(reason) {
-                    if !entry.regimes.iter().any(|r| r == regime) {
+                if let Some(regime) = regime_of(reason)
+                    && !entry.regimes.iter().any(|r| r == regime) {
                         entry.regimes.push(regime.to_string());
                     }
-                }
             }
         }
         entry.related = record.related_controls.filter(|r| !r.trim().is_empty());

@@ -337,11 +337,10 @@ fn matched_codes(entry: &HitRecord, codes: &[CodeToken]) -> Vec<String> {
                 .find(|h| h.replace('.', "").starts_with(digits.as_str()))
                 .map(|_| hs_display(digits)),
         };
-        if let Some(hit) = hit {
-            if !found.contains(&hit) {
+        if let Some(hit) = hit
+            && !found.contains(&hit) {
                 found.push(hit);
             }
-        }
     }
     found
 }

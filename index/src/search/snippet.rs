@@ -102,11 +102,10 @@ fn best_fragment(text: &str, query: &mut SnippetQuery) -> Option<Candidate> {
     while end < text.len() && !text.is_char_boundary(end) {
         end += 1;
     }
-    if end < text.len() {
-        if let Some(space) = text[matches[first].1.min(end)..end].rfind(char::is_whitespace) {
+    if end < text.len()
+        && let Some(space) = text[matches[first].1.min(end)..end].rfind(char::is_whitespace) {
             end = matches[first].1.min(end) + space;
         }
-    }
     let mut html = String::with_capacity(end - start + 64);
     if start > 0 {
         html.push('…');
@@ -175,11 +174,10 @@ pub fn snippet(hit: &HitRecord, query: &mut SnippetQuery, matched_codes: &[Strin
     let sources = snippet_sources(hit);
     let mut best: Option<Candidate> = None;
     for text in &sources {
-        if let Some(candidate) = best_fragment(text, query) {
-            if best.as_ref().is_none_or(|b| candidate.distinct > b.distinct) {
+        if let Some(candidate) = best_fragment(text, query)
+            && best.as_ref().is_none_or(|b| candidate.distinct > b.distinct) {
                 best = Some(candidate);
             }
-        }
         if best.as_ref().is_some_and(|b| b.distinct >= wanted.max(1)) {
             break;
         }
