@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
+pub mod review_pages;
 pub mod demo;
 pub mod error;
 pub mod hotline;
@@ -57,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(routes::ops::healthz))
         .route("/metrics", get(routes::ops::metrics))
         .merge(console::routes())
+        .merge(review_pages::routes())
         .fallback(routes::ops::not_found)
         .layer(CompressionLayer::new());
     Router::new()

@@ -1,0 +1,405 @@
+// Trainer review pages: sign in, list closed requests with filters, transcripts with annotations, statistics
+// drawn as SVG. User data only ever reaches the DOM as text (textContent, createElement), never as HTML.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const SVG = "http://www.w3.org/2000/svg";
+const FILTERS = ["from", "to", "verdict", "control", "officer", "expert", "q"];
+const PAGE = 50;
+const state = { me: null, offset: 0, total: 0, current: null };
+
+class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function api(path, { method = "GET", body } = {}) {
+  const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, options);
+  } catch {
+    throw new ApiError(0, "network", "The server cannot be reached; check the network.");
+  }
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch {
+    data = null;
+  }
+  if (!response.ok) {
+    const detail = data && data.error ? data.error : { code: "http_" + response.status, message: response.statusText };
+    throw new ApiError(response.status, detail.code, detail.message || detail.code);
+  }
+  return data;
+}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "text") node.textContent = value;
+    else if (key === "className") node.className = value;
+    else if (key.startsWith("data-")) node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children) if (child != null) node.append(child);
+  return node;
+}
+
+function svg(tag, attrs = {}, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+function clear(node) {
+  while (node.firstChild) node.removeChild(node.firstChild);
+}
+
+function when(at) {
+  if (!at) return "—";
+  const date = new Date(at);
+  return isNaN(date) ? at : date.toISOString().replace("T", " ").slice(0, 19) + " UTC";
+}
+
+function duration(seconds) {
+  if (seconds == null) return "—";
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  if (seconds < 3600) return `${(seconds / 60).toFixed(1)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+function between(from, to) {
+  if (!from || !to) return null;
+  return (new Date(to) - new Date(from)) / 1000;
+}
+
+function person(user) {
+  if (!user) return "—";
+  return user.display_name && user.display_name !== user.username ? `${user.display_name} (${user.username})` : user.username;
+}
+
+function showError(error) {
+  if (error && error.status === 401) return signedOut("Your session has ended; sign in again.");
+  $("error").textContent = error ? error.message : "";
+}
+
+// ---------- filters ----------
+
+function filterQuery() {
+  const params = new URLSearchParams();
+  for (const name of FILTERS) {
+    const value = $(`f-${name}`).value.trim();
+    if (value) params.set(name, value);
+  }
+  return params;
+}
+
+function updateExports() {
+  const query = filterQuery().toString();
+  $("export-csv").href = "/api/v1/review/export.csv" + (query ? `?${query}` : "");
+  $("export-json").href = "/api/v1/review/export.json" + (query ? `?${query}` : "");
+}
+
+// ---------- list ----------
+
+async function loadList() {
+  const params = filterQuery();
+  params.set("limit", String(PAGE));
+  params.set("offset", String(state.offset));
+  const list = await api(`/review/requests?${params}`);
+  state.total = list.total;
+  $("list-total").textContent = `(${list.total})`;
+  const body = $("list-body");
+  clear(body);
+  for (const request of list.requests) {
+    const open = el("button", { type: "button", className: "link", text: request.subject || "(no subject)" });
+    open.addEventListener("click", () => { location.hash = `#request/${encodeURIComponent(request.id)}`; });
+    const outcome = request.outcome || {};
+    body.append(
+      el("tr", { "data-request-id": request.id },
+        el("td", { text: when(request.created_at) }),
+        el("td", { className: "subject" }, open),
+        el("td", { text: person(request.officer) }),
+        el("td", { text: person(request.assignee) }),
+        el("td", { text: outcome.verdict || "—" }),
+        el("td", { text: (outcome.controls || []).join(" ") })));
+  }
+  if (!list.requests.length) body.append(el("tr", {}, el("td", { colSpan: 6, text: "No closed request matches these filters." })));
+  const last = Math.min(state.offset + list.requests.length, list.total);
+  $("page-info").textContent = list.total ? `${state.offset + 1}–${last} of ${list.total}` : "";
+  $("prev").disabled = state.offset === 0;
+  $("next").disabled = last >= list.total;
+}
+
+// ---------- transcript ----------
+
+function meta(dl, pairs) {
+  clear(dl);
+  for (const [label, value] of pairs) {
+    if (value == null || value === "") continue;
+    dl.append(el("dt", { text: label }), el("dd", { text: String(value) }));
+  }
+}
+
+async function loadDetail(id) {
+  const detail = await api(`/review/requests/${encodeURIComponent(id)}`);
+  state.current = id;
+  const request = detail.request;
+  const events = detail.events || [];
+  const firstAnswer = events.find((e) => e.kind === "message" && e.author && e.author.role === "expert");
+  $("detail-subject").textContent = request.subject;
+  meta($("detail-meta"), [
+    ["Request", request.id],
+    ["Officer", person(request.officer)],
+    ["Expert", person(request.assignee)],
+    ["Priority", request.priority],
+    ["Created", when(request.created_at)],
+    ["Claimed", when(request.claimed_at)],
+    ["Closed", when(request.closed_at)],
+    ["Time to first response", duration(firstAnswer ? between(request.created_at, firstAnswer.at) : null)],
+    ["Time to resolution", duration(between(request.created_at, request.closed_at))],
+  ]);
+  const shipment = request.shipment || {};
+  meta($("detail-shipment"), [
+    ["Description", shipment.declared_description],
+    ["HS code", shipment.hs_code],
+    ["Origin", shipment.origin_country],
+    ["Destination", shipment.destination_country],
+    ["Consignee", shipment.consignee],
+    ["Reference", shipment.reference],
+  ]);
+  const photos = $("detail-photos");
+  clear(photos);
+  const list = $("detail-events");
+  clear(list);
+  for (const event of events) {
+    const item = el("li", { className: `event event-${event.kind}`, "data-seq": String(event.seq) },
+      el("div", { className: "event-head", text: `${when(event.at)} · ${event.kind}${event.author ? " · " + person(event.author) : ""}` }));
+    if (event.message) {
+      item.append(el("p", { className: "msg-body", text: event.message.body }));
+      const cites = event.message.cites || [];
+      if (cites.length) item.append(el("div", { className: "cites", text: `Cites: ${cites.join(", ")}` }));
+      for (const attachment of event.message.attachments || []) {
+        const src = `/api/v1/attachments/${encodeURIComponent(attachment)}/thumb`;
+        photos.append(el("img", { src, alt: `Photo ${attachment}`, loading: "lazy" }));
+        item.append(el("img", { src, alt: `Photo ${attachment}`, className: "thumb" }));
+      }
+    }
+    list.append(item);
+  }
+  if (!photos.firstChild) photos.append(el("p", { text: "No photos." }));
+  const outcome = request.outcome;
+  const box = $("detail-outcome");
+  clear(box);
+  if (outcome) {
+    box.append(el("p", { className: "verdict", text: `Verdict: ${outcome.verdict}` }),
+      el("p", { text: `Controls: ${(outcome.controls || []).join(", ") || "none"}` }),
+      el("p", { className: "msg-body", text: outcome.note || "" }));
+  } else {
+    box.append(el("p", { text: "No outcome recorded." }));
+  }
+  renderAnnotations(detail.annotations || []);
+}
+
+function renderAnnotations(annotations) {
+  const list = $("detail-annotations");
+  clear(list);
+  for (const a of annotations) {
+    list.append(el("li", { className: "annotation" },
+      el("span", { className: "event-head", text: `${when(a.at)} · ${person(a.author)}${a.training_case ? " · training case" : ""}` }),
+      el("p", { className: "msg-body", text: a.note })));
+  }
+  if (!annotations.length) list.append(el("li", { text: "No annotations yet." }));
+}
+
+async function annotate(event) {
+  event.preventDefault();
+  $("annotate-error").textContent = "";
+  if (!state.current) return;
+  try {
+    await api(`/review/requests/${encodeURIComponent(state.current)}/annotations`, {
+      method: "POST",
+      body: { note: $("annotate-note").value, training_case: $("annotate-training").checked },
+    });
+    $("annotate-note").value = "";
+    $("annotate-training").checked = false;
+    const detail = await api(`/review/requests/${encodeURIComponent(state.current)}`);
+    renderAnnotations(detail.annotations || []);
+  } catch (error) {
+    $("annotate-error").textContent = error.message;
+  }
+}
+
+// ---------- statistics ----------
+
+function barChart(container, rows, { width = 720, barHeight = 18, label = 140 } = {}) {
+  clear(container);
+  if (!rows.length) {
+    container.append(el("p", { text: "Nothing to count." }));
+    return;
+  }
+  const max = Math.max(1, ...rows.map(([, value]) => value));
+  const height = rows.length * (barHeight + 6) + 6;
+  const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
+  const room = width - label - 60;
+  rows.forEach(([name, value], i) => {
+    const y = 6 + i * (barHeight + 6);
+    chart.append(svg("text", { x: label - 6, y: y + barHeight - 5, "text-anchor": "end" }, name));
+    const bar = svg("rect", { class: "bar", x: label, y, width: Math.max(1, (value / max) * room), height: barHeight });
+    bar.append(svg("title", {}, `${name}: ${value}`));
+    chart.append(bar);
+    chart.append(svg("text", { x: label + (value / max) * room + 4, y: y + barHeight - 5 }, String(value)));
+  });
+  container.append(chart);
+}
+
+function dayChart(container, days) {
+  clear(container);
+  if (!days.length) {
+    container.append(el("p", { text: "Nothing to count." }));
+    return;
+  }
+  const width = 720;
+  const height = 180;
+  const bottom = 24;
+  const max = Math.max(1, ...days.map((d) => d.requests));
+  const step = (width - 40) / days.length;
+  const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
+  chart.append(svg("text", { x: 2, y: 12 }, String(max)));
+  days.forEach((day, i) => {
+    const h = (day.requests / max) * (height - bottom - 20);
+    const bar = svg("rect", { class: "bar", x: 30 + i * step, y: height - bottom - h, width: Math.max(1, step - 2), height: Math.max(0, h) });
+    bar.append(svg("title", {}, `${day.day}: ${day.requests}`));
+    chart.append(bar);
+  });
+  chart.append(svg("text", { x: 30, y: height - 6 }, days[0].day));
+  if (days.length > 1) chart.append(svg("text", { x: width - 10, y: height - 6, "text-anchor": "end" }, days[days.length - 1].day));
+  container.append(chart);
+}
+
+async function loadStats() {
+  const stats = await api(`/review/stats?${filterQuery()}`);
+  $("stats-total").textContent = `(${stats.requests} requests)`;
+  const figures = $("stats-figures");
+  clear(figures);
+  const figure = (name, value) => figures.append(el("div", { className: "figure" }, el("span", { text: name }), el("strong", { text: value })));
+  figure("First response p50", duration(stats.first_response_s.p50));
+  figure("First response p90", duration(stats.first_response_s.p90));
+  figure("Resolution p50", duration(stats.resolution_s.p50));
+  figure("Resolution p90", duration(stats.resolution_s.p90));
+  dayChart($("chart-days"), stats.by_day || []);
+  barChart($("chart-verdicts"), Object.entries(stats.by_verdict || {}));
+  const controls = Object.entries(stats.by_control || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10);
+  barChart($("chart-controls"), controls);
+}
+
+// ---------- views ----------
+
+async function route() {
+  if (!state.me) return;
+  $("error").textContent = "";
+  const hash = location.hash || "#list";
+  $("list-view").hidden = true;
+  $("detail-view").hidden = true;
+  $("stats-view").hidden = true;
+  try {
+    if (hash.startsWith("#request/")) {
+      $("detail-view").hidden = false;
+      await loadDetail(decodeURIComponent(hash.slice("#request/".length)));
+    } else if (hash === "#stats") {
+      $("stats-view").hidden = false;
+      await loadStats();
+    } else {
+      $("list-view").hidden = false;
+      await loadList();
+    }
+  } catch (error) {
+    showError(error);
+  }
+}
+
+function signedOut(message) {
+  state.me = null;
+  $("app-view").hidden = true;
+  $("nav").hidden = true;
+  $("login-view").hidden = false;
+  $("login-error").textContent = message || "";
+}
+
+function signedIn(user) {
+  state.me = user;
+  $("whoami").textContent = `${user.display_name} (${user.role})`;
+  $("login-view").hidden = true;
+  $("app-view").hidden = false;
+  $("nav").hidden = false;
+  updateExports();
+  route();
+}
+
+async function login(event) {
+  event.preventDefault();
+  $("login-error").textContent = "";
+  $("login-submit").disabled = true;
+  try {
+    const answer = await api("/auth/login", {
+      method: "POST",
+      body: { username: $("login-username").value.trim(), password: $("login-password").value },
+    });
+    $("login-password").value = "";
+    if (answer.user.role !== "trainer" && answer.user.role !== "admin") {
+      await api("/auth/logout", { method: "POST" }).catch(() => null);
+      $("login-error").textContent = "The review pages are for trainers and admins; your account has another role.";
+      return;
+    }
+    signedIn(answer.user);
+  } catch (error) {
+    $("login-error").textContent = error.message;
+  } finally {
+    $("login-submit").disabled = false;
+  }
+}
+
+async function logout() {
+  await api("/auth/logout", { method: "POST" }).catch(() => null);
+  signedOut("You are signed out.");
+}
+
+function wire() {
+  $("login-form").addEventListener("submit", login);
+  $("logout").addEventListener("click", logout);
+  $("annotate-form").addEventListener("submit", annotate);
+  $("filters").addEventListener("submit", (event) => {
+    event.preventDefault();
+    state.offset = 0;
+    updateExports();
+    if (location.hash.startsWith("#request/")) location.hash = "#list";
+    else route();
+  });
+  for (const name of FILTERS) $(`f-${name}`).addEventListener("change", updateExports);
+  $("prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); route(); });
+  $("next").addEventListener("click", () => { state.offset += PAGE; route(); });
+  window.addEventListener("hashchange", route);
+}
+
+async function start() {
+  wire();
+  try {
+    const user = await api("/me");
+    if (user && (user.role === "trainer" || user.role === "admin")) signedIn(user);
+    else signedOut("");
+  } catch {
+    signedOut("");
+  }
+}
+
+document.addEventListener("DOMContentLoaded", start);

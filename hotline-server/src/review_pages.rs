@@ -1,0 +1,111 @@
+//! The trainer review pages at `/review`: one HTML page, its stylesheet and script, embedded in the binary
+//! (`include_str!`), served the way the expert console is (see `console.rs`): a strict Content-Security-Policy
+//! (no inline script or style, no other origin), `nosniff`, `no-referrer`, no framing, revalidated by ETag.
+//!
+//! The page signs in with `POST /api/v1/auth/login` (HttpOnly session cookie) and reads only the review REST API
+//! (`/api/v1/review/...`); charts are SVG built in the page's own script. See docs/review.md.
+
+use std::sync::LazyLock;
+
+use axum::extract::Path;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use sha2::{Digest, Sha256};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The policy of every review page answer.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+     img-src 'self' blob: data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// One embedded file.
+struct Asset {
+    name: &'static str,
+    content_type: &'static str,
+    body: &'static str,
+}
+
+/// The page itself, served at `/review` and `/review/`.
+const INDEX: Asset = Asset { name: "index.html", content_type: "text/html; charset=utf-8", body: include_str!("../assets/review/index.html") };
+
+/// Everything under `/review/assets/`.
+const ASSETS: [Asset; 2] = [
+    Asset { name: "review.css", content_type: "text/css; charset=utf-8", body: include_str!("../assets/review/review.css") },
+    Asset { name: "review.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../assets/review/review.js") },
+];
+
+/// Strong ETags (quoted content hashes), computed once.
+static ETAGS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
+    std::iter::once(&INDEX)
+        .chain(ASSETS.iter())
+        .map(|asset| (asset.name, format!("\"{}\"", &hex::encode(Sha256::digest(asset.body.as_bytes()))[..32])))
+        .collect()
+});
+
+/// The review pages' routes, to be merged into the application router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/review", get(page))
+        .route("/review/", get(page))
+        .route("/review/assets/{name}", get(asset))
+}
+
+/// GET /review (and /review/): the review page.
+async fn page(headers: HeaderMap) -> Response {
+    serve(&INDEX, &headers)
+}
+
+/// GET /review/assets/{name}: the stylesheet or script.
+async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
+    match ASSETS.iter().find(|asset| asset.name == name) {
+        Some(asset) => serve(asset, &headers),
+        None => AppError::NotFound(format!("the review pages have no asset {name:?}")).into_response(),
+    }
+}
+
+fn serve(asset: &Asset, request: &HeaderMap) -> Response {
+    let etag = ETAGS.iter().find(|(name, _)| *name == asset.name).map(|(_, tag)| tag.as_str()).unwrap_or("\"\"");
+    let fresh = request
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|tag| tag.trim() == etag);
+    let mut response = if fresh {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        ([(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type))], asset.body).into_response()
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, value);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_loads_no_inline_script_and_nothing_from_elsewhere() {
+        let html = INDEX.body;
+        assert!(!html.contains("<script>"), "inline script would be refused by the CSP");
+        assert!(!html.contains(" style="), "inline style would be refused by the CSP");
+        assert!(!html.contains("http://") && !html.contains("https://"));
+        for asset in &ASSETS {
+            assert!(html.contains(asset.name), "{} is not linked", asset.name);
+        }
+        assert!(!ASSETS[1].body.contains("innerHTML"), "the script never parses data as HTML");
+        assert_eq!(ETAGS.len(), ASSETS.len() + 1);
+    }
+}
