@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod auth;
 pub mod body;
+pub mod case_export;
 pub mod catalogue;
 pub mod extract;
 pub mod ops;
@@ -37,6 +38,8 @@ pub fn api_routes() -> Router<AppState> {
         .route("/review/requests", get(review::list))
         .route("/review/requests/{id}", get(review::detail))
         .route("/review/requests/{id}/annotations", post(review::annotate))
+        .route("/review/requests/{id}/export.html", get(case_export::export_html))
+        .route("/review/cases", get(review::cases))
         .route("/review/stats", get(review::stats))
         .route("/review/export.csv", get(review::export_csv))
         .route("/review/export.json", get(review::export_json))

@@ -7,9 +7,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotline_protocol::{
-    AnnotationEnvelope, NewAnnotation, ReviewDetail, ReviewList, ReviewRow, ReviewStats, Role, Verdict, REVIEW_CSV_COLUMNS,
+    Annotation, AnnotationEnvelope, NewAnnotation, Request, ReviewDetail, ReviewList, ReviewRow, ReviewStats, Role, Verdict, REVIEW_CSV_COLUMNS,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::access::Caller;
 use crate::clock;
@@ -113,6 +113,26 @@ pub async fn annotate(
     let now = clock::now_rfc3339();
     let annotation = state.store.writer.write(move |conn| review::add_annotation(conn, &caller, &id, &new, &now)).await?;
     Ok((StatusCode::CREATED, Json(AnnotationEnvelope { annotation })).into_response())
+}
+
+/// One training case of `GET /api/v1/review/cases`.
+#[derive(Debug, Serialize)]
+pub struct TrainingCase {
+    pub request: Request,
+    pub annotations: Vec<Annotation>,
+}
+
+/// `GET /api/v1/review/cases` answer.
+#[derive(Debug, Serialize)]
+pub struct TrainingCases {
+    pub cases: Vec<TrainingCase>,
+}
+
+/// GET /api/v1/review/cases: the requests marked as training cases, newest first, with their annotations.
+pub async fn cases(State(state): State<AppState>, caller: Caller) -> AppResult<Json<TrainingCases>> {
+    require_reviewer(&caller)?;
+    let cases = state.store.readers.read(move |conn| review::training_cases(conn, &caller)).await?;
+    Ok(Json(TrainingCases { cases: cases.into_iter().map(|(request, annotations)| TrainingCase { request, annotations }).collect() }))
 }
 
 /// GET /api/v1/review/stats?from=&to= (and the list's other filters): counts, percentiles, per verdict, control, day.

@@ -388,6 +388,26 @@ pub fn training_case_ids(conn: &Connection) -> StoreResult<Vec<String>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// `GET /api/v1/review/cases`: every training case with its annotations, newest first, as the caller sees them.
+pub fn training_cases(conn: &Connection, caller: &Caller) -> StoreResult<Vec<(Request, Vec<Annotation>)>> {
+    let viewer = Viewer::new(conn, caller)?;
+    let mut cases = Vec::new();
+    for id in training_case_ids(conn)? {
+        if let Some(request) = load_request(conn, &id)? {
+            cases.push((viewer.request(request), annotations(conn, &id)?));
+        }
+    }
+    Ok(cases)
+}
+
+/// The photos of a request, oldest first: `(attachment id, content type)`.
+pub fn photos(conn: &Connection, request_id: &str) -> StoreResult<Vec<(String, String)>> {
+    let mut statement =
+        conn.prepare_cached("SELECT id, content_type FROM attachments WHERE request_id = ?1 ORDER BY created_at, rowid")?;
+    let rows = statement.query_map([request_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
 /// Adds a trainer's or admin's annotation to a closed request (on the writer).
 pub fn add_annotation(conn: &Connection, caller: &Caller, id: &str, new: &NewAnnotation, now: &str) -> StoreResult<Annotation> {
     closed_request(conn, id)?;

@@ -1,0 +1,140 @@
+//! Training cases: two closed requests seeded through the real REST and WebSocket API (one with a photo and a
+//! body that is markup), one marked as a training case; `GET /api/v1/review/cases` lists exactly it and
+//! `GET /api/v1/review/requests/{id}/export.html` is one self-contained, escaped, script-free HTML file.
+
+use hotline_tests::{check, images, uuid, Api, TestServer, Ws};
+use serde_json::{json, Value};
+
+const MARKUP: &str = "<script>alert(1)</script>";
+
+async fn wait_request(ws: &mut Ws, id: &str, status: &str) {
+    let frame = ws
+        .recv_until(|f| {
+            (f["type"] == "request" && f["request"]["id"] == id && f["request"]["status"] == status)
+                || (f["type"] == "error" && f["ref"] == id)
+        })
+        .await;
+    assert_eq!(frame["type"], "request", "expected the request {status}: {frame}");
+}
+
+async fn send_and_ack(ws: &mut Ws, frame: Value) {
+    let client_msg_id = frame["client_msg_id"].as_str().unwrap().to_string();
+    ws.send(frame).await;
+    let ack = ws
+        .recv_until(|f| {
+            (f["type"] == "ack" && f["client_msg_id"] == client_msg_id.as_str())
+                || (f["type"] == "error" && f["ref"] == client_msg_id.as_str())
+        })
+        .await;
+    assert_eq!(ack["type"], "ack", "message refused: {ack}");
+}
+
+/// Opens, answers (with a citation) and closes one request; with `photo` the officer sends a photo too.
+async fn seed(officer: &Api, expert: &Api, subject: &str, body: &str, photo: bool) -> String {
+    let mut new = hotline_tests::new_request(subject);
+    new["body"] = json!(body);
+    let (status, created) = officer.post("/api/v1/requests", &new).await;
+    check(status, &created, 201);
+    let id = created["request"]["id"].as_str().unwrap().to_string();
+    let mut expert_ws = expert.ws().await;
+    expert_ws.send(json!({"type": "claim", "request_id": id})).await;
+    wait_request(&mut expert_ws, &id, "claimed").await;
+    send_and_ack(
+        &mut expert_ws,
+        json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": "See the cited entry.", "cites": ["2B001"]}),
+    )
+    .await;
+    if photo {
+        let (status, uploaded) = officer.upload(&id, "plate.png", images::png(48, 32), "image/png").await;
+        check(status, &uploaded, 201);
+        let mut officer_ws = officer.ws().await;
+        send_and_ack(
+            &mut officer_ws,
+            json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": "Nameplate photo.",
+                   "attachments": [uploaded["attachment"]["id"]]}),
+        )
+        .await;
+    }
+    expert_ws
+        .send(json!({"type": "close", "request_id": id, "outcome": {"verdict": "controlled", "controls": ["2B001"], "note": "Licence <b>required</b>."}}))
+        .await;
+    wait_request(&mut expert_ws, &id, "closed").await;
+    id
+}
+
+async fn get_text(api: &Api, path: &str) -> (u16, String, reqwest::header::HeaderMap) {
+    let response = api.http.get(format!("{}{path}", api.base)).bearer_auth(&api.token).send().await.expect("GET");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    (status, response.text().await.expect("body"), headers)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn training_cases_list_and_export() {
+    let server = TestServer::start();
+    let officer = server.user("olga", "officer").await;
+    let expert = server.user("erik", "expert").await;
+    let trainer = server.user("tom", "trainer").await;
+    let admin = server.user("ada", "admin").await;
+
+    let case = seed(&officer, &expert, "Inconel tube with nameplate", MARKUP, true).await;
+    let other = seed(&officer, &expert, "Carbon fibre rolls", "Is this controlled?", false).await;
+
+    // Nothing is a training case yet; a note alone does not make one.
+    let (status, body) = trainer.get("/api/v1/review/cases").await;
+    check(status, &body, 200);
+    assert_eq!(body["cases"], json!([]));
+    let (status, body) = trainer.post(&format!("/api/v1/review/requests/{other}/annotations"), &json!({"note": "Just a note."})).await;
+    check(status, &body, 201);
+    let (status, body) = trainer
+        .post(&format!("/api/v1/review/requests/{case}/annotations"), &json!({"training_case": true, "note": "Note <i>this</i> & that."}))
+        .await;
+    check(status, &body, 201);
+
+    for api in [&trainer, &admin] {
+        let (status, body) = api.get("/api/v1/review/cases").await;
+        check(status, &body, 200);
+        let cases = body["cases"].as_array().unwrap();
+        assert_eq!(cases.len(), 1, "exactly the marked request: {body}");
+        assert_eq!(cases[0]["request"]["id"], case.as_str());
+        assert_eq!(cases[0]["request"]["status"], "closed");
+        assert_eq!(cases[0]["annotations"][0]["training_case"], true);
+        assert_eq!(cases[0]["annotations"][0]["note"], "Note <i>this</i> & that.");
+    }
+    // Trainers see the officer's alias, never the username.
+    let (_, body) = trainer.get("/api/v1/review/cases").await;
+    assert_ne!(body["cases"][0]["request"]["officer"]["username"], "olga");
+
+    // The export.
+    let (status, html, headers) = get_text(&trainer, &format!("/api/v1/review/requests/{case}/export.html")).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment") && disposition.contains(&format!("case-{case}.html")), "{disposition}");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the body is escaped");
+    assert!(!html.to_lowercase().contains("<script"), "no script tag at all");
+    assert!(html.contains("data:image/png;base64,"), "the photo is embedded");
+    assert!(!html.contains("/api/v1/attachments"), "no links back to the server");
+    assert!(html.contains("content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\""), "CSP meta tag");
+    assert!(html.contains("Note &lt;i&gt;this&lt;/i&gt; &amp; that."), "the annotation, escaped");
+    assert!(html.contains("Licence &lt;b&gt;required&lt;/b&gt;."), "the outcome note, escaped");
+    assert!(html.contains("2B001"), "citations and controls");
+    assert!(html.contains("Inconel tube with nameplate") && html.contains("Nameplate photo."));
+    assert!(!html.contains("olga"), "a trainer's export shows the alias");
+    let (status, html, _) = get_text(&admin, &format!("/api/v1/review/requests/{other}/export.html")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Is this controlled?") && !html.contains("data:image/"));
+
+    // Refusals: officers and experts, unknown and open requests.
+    for api in [&officer, &expert] {
+        let (status, _) = api.get("/api/v1/review/cases").await;
+        assert!(status == 403 || status == 404, "cases: {status}");
+        let (status, _, _) = get_text(api, &format!("/api/v1/review/requests/{case}/export.html")).await;
+        assert!(status == 403 || status == 404, "export: {status}");
+    }
+    let (status, _, _) = get_text(&trainer, &format!("/api/v1/review/requests/{}/export.html", uuid())).await;
+    assert_eq!(status, 404);
+    let open = officer.create_request("Still open").await;
+    let (status, _, _) = get_text(&trainer, &format!("/api/v1/review/requests/{}/export.html", open["id"].as_str().unwrap())).await;
+    assert_eq!(status, 404);
+}
