@@ -138,3 +138,43 @@ async fn training_cases_list_and_export() {
     let (status, _, _) = get_text(&trainer, &format!("/api/v1/review/requests/{}/export.html", open["id"].as_str().unwrap())).await;
     assert_eq!(status, 404);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_training_cases_view_lists_cases_and_links_exports_in_chromium() {
+    let server = TestServer::start();
+    let officer = server.user("olga", "officer").await;
+    let expert = server.user("erik", "expert").await;
+    let password = server.add_user("tom", "trainer");
+    let trainer = Api::login(&server.base, "tom", &password).await;
+    let case = seed(&officer, &expert, "Inconel tube with nameplate", MARKUP, true).await;
+    seed(&officer, &expert, "Carbon fibre rolls", "Is this controlled?", false).await;
+    let (status, body) = trainer
+        .post(&format!("/api/v1/review/requests/{case}/annotations"), &json!({"training_case": true, "note": "<img src=x onerror=alert(2)>"}))
+        .await;
+    check(status, &body, 201);
+
+    let browser = hotline_tests::browser::Browser::start().await;
+    browser.goto(&format!("{}/review", server.base)).await;
+    browser.watch_csp().await;
+    browser.type_into("#login-username", "tom").await;
+    browser.type_into("#login-password", &password).await;
+    browser.click("#login-submit").await;
+    browser.wait_visible("#list-view").await;
+    browser.click("#nav-cases").await;
+    browser.wait_visible("#cases-view").await;
+    browser.wait_text("#cases-total", "(1)").await;
+    browser.wait_text("#cases-body .subject", "Inconel tube with nameplate").await;
+    browser.wait_text("#cases-body .case-notes", "<img src=x onerror=alert(2)>").await;
+    let export = format!("/api/v1/review/requests/{case}/export.html");
+    let hrefs = browser.js("return [...document.querySelectorAll('#cases-body a')].map(a => a.getAttribute('href'))", vec![]).await;
+    assert_eq!(hrefs, json!([export]));
+    assert_eq!(browser.js("return document.querySelectorAll('#cases-body img').length", vec![]).await, json!(0));
+    browser.click("#cases-body .subject button").await;
+    browser.wait_text("#detail-subject", "Inconel tube with nameplate").await;
+    browser.wait_text("#detail-export", "Export this case").await;
+    let href = browser.js("return document.getElementById('detail-export').getAttribute('href')", vec![]).await;
+    assert_eq!(href, json!(export));
+    assert_eq!(browser.open_alert().await, None);
+    assert_eq!(browser.csp_violations().await, Vec::<String>::new());
+    browser.close().await;
+}

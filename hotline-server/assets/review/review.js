@@ -154,6 +154,8 @@ function meta(dl, pairs) {
 async function loadDetail(id) {
   const detail = await api(`/review/requests/${encodeURIComponent(id)}`);
   state.current = id;
+  $("detail-export").href = caseExportUrl(id);
+  $("detail-export").download = `case-${id}.html`;
   const request = detail.request;
   const events = detail.events || [];
   const firstAnswer = events.find((e) => e.kind === "message" && e.author && e.author.role === "expert");
@@ -303,6 +305,51 @@ async function loadStats() {
   barChart($("chart-controls"), controls);
 }
 
+// ---------- training cases ----------
+
+function caseExportUrl(id) {
+  return `/api/v1/review/requests/${encodeURIComponent(id)}/export.html`;
+}
+
+// The training-cases view, its nav link and the transcript's export link, built once (index.html stays as is).
+function buildCaseViews() {
+  const nav = $("nav");
+  nav.insertBefore(el("a", { href: "#cases", id: "nav-cases", text: "Training cases" }), $("nav-stats").nextSibling);
+  $("stats-view").after(el("section", { id: "cases-view", hidden: true },
+    el("h2", {}, "Training cases ", el("span", { id: "cases-total" })),
+    el("table", { className: "list" },
+      el("thead", {}, el("tr", {},
+        el("th", { text: "Created" }), el("th", { text: "Subject" }), el("th", { text: "Verdict" }),
+        el("th", { text: "Notes" }), el("th", { text: "Export" }))),
+      el("tbody", { id: "cases-body" }))));
+  $("back").parentNode.after(el("p", {},
+    el("a", { id: "detail-export", href: "#", download: "", text: "Export this case" }),
+    " (one HTML file with its photos)"));
+}
+
+async function loadCases() {
+  const answer = await api("/review/cases");
+  const cases = answer.cases || [];
+  $("cases-total").textContent = `(${cases.length})`;
+  const body = $("cases-body");
+  clear(body);
+  for (const { request, annotations } of cases) {
+    const open = el("button", { type: "button", className: "link", text: request.subject || "(no subject)" });
+    open.addEventListener("click", () => { location.hash = `#request/${encodeURIComponent(request.id)}`; });
+    const notes = el("ul", { className: "case-notes" });
+    for (const a of annotations || []) {
+      if (a.note) notes.append(el("li", { text: `${person(a.author)}: ${a.note}` }));
+    }
+    body.append(el("tr", { "data-request-id": request.id },
+      el("td", { text: when(request.created_at) }),
+      el("td", { className: "subject" }, open),
+      el("td", { text: (request.outcome || {}).verdict || "—" }),
+      el("td", {}, notes),
+      el("td", {}, el("a", { href: caseExportUrl(request.id), download: `case-${request.id}.html`, text: "Export" }))));
+  }
+  if (!cases.length) body.append(el("tr", {}, el("td", { colSpan: 5, text: "No training cases yet: mark one from its transcript." })));
+}
+
 // ---------- views ----------
 
 async function route() {
@@ -312,10 +359,14 @@ async function route() {
   $("list-view").hidden = true;
   $("detail-view").hidden = true;
   $("stats-view").hidden = true;
+  $("cases-view").hidden = true;
   try {
     if (hash.startsWith("#request/")) {
       $("detail-view").hidden = false;
       await loadDetail(decodeURIComponent(hash.slice("#request/".length)));
+    } else if (hash === "#cases") {
+      $("cases-view").hidden = false;
+      await loadCases();
     } else if (hash === "#stats") {
       $("stats-view").hidden = false;
       await loadStats();
@@ -375,6 +426,7 @@ async function logout() {
 }
 
 function wire() {
+  buildCaseViews();
   $("login-form").addEventListener("submit", login);
   $("logout").addEventListener("click", logout);
   $("annotate-form").addEventListener("submit", annotate);

@@ -129,10 +129,10 @@ pub fn render(detail: &ReviewDetail, photos: &[Photo]) -> String {
                 }
             }
         }
-        if event.kind == EventKind::Transferred {
-            if let Some(to) = event.data.get("to").and_then(|u| u.get("display_name")).and_then(|v| v.as_str()) {
-                let _ = write!(out, "<div>To {}</div>", escape(to));
-            }
+        if let (EventKind::Transferred, Some(to)) =
+            (event.kind, event.data.get("to").and_then(|u| u.get("display_name")).and_then(|v| v.as_str()))
+        {
+            let _ = write!(out, "<div>To {}</div>", escape(to));
         }
         out.push_str("</div>\n");
     }
@@ -161,9 +161,9 @@ pub fn render(detail: &ReviewDetail, photos: &[Photo]) -> String {
         out.push_str("<p>None.</p>\n");
     }
     for annotation in &detail.annotations {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<div class=\"event\"><div class=\"when\">{} · {}{}</div><div class=\"body\">{}</div></div>\n",
+            "<div class=\"event\"><div class=\"when\">{} · {}{}</div><div class=\"body\">{}</div></div>",
             escape(&annotation.at),
             person(Some(&annotation.author)),
             if annotation.training_case { " · training case" } else { "" },
