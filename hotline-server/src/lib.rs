@@ -14,6 +14,7 @@ pub mod config;
 pub mod console;
 pub mod review_pages;
 pub mod demo;
+pub mod embedded;
 pub mod error;
 pub mod hotline;
 pub mod hub;

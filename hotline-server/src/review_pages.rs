@@ -8,11 +8,10 @@
 use std::sync::LazyLock;
 
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -41,7 +40,7 @@ const ASSETS: [Asset; 2] = [
 static ETAGS: LazyLock<Vec<(&'static str, String)>> = LazyLock::new(|| {
     std::iter::once(&INDEX)
         .chain(ASSETS.iter())
-        .map(|asset| (asset.name, format!("\"{}\"", &hex::encode(Sha256::digest(asset.body.as_bytes()))[..32])))
+        .map(|asset| (asset.name, crate::embedded::etag_of(asset.body.as_bytes())))
         .collect()
 });
 
@@ -68,28 +67,7 @@ async fn asset(Path(name): Path<String>, headers: HeaderMap) -> Response {
 
 fn serve(asset: &Asset, request: &HeaderMap) -> Response {
     let etag = ETAGS.iter().find(|(name, _)| *name == asset.name).map(|(_, tag)| tag.as_str()).unwrap_or("\"\"");
-    let fresh = request
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|tag| tag.trim() == etag);
-    let mut response = if fresh {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        ([(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type))], asset.body).into_response()
-    };
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    if let Ok(value) = HeaderValue::from_str(etag) {
-        headers.insert(header::ETAG, value);
-    }
-    response
+    crate::embedded::serve(asset.content_type, asset.body.as_bytes(), etag, CONTENT_SECURITY_POLICY, request)
 }
 
 #[cfg(test)]
