@@ -1,7 +1,8 @@
-//! The expert console at `/console`: one HTML page, its stylesheet and ES modules, embedded in the binary
-//! (`include_str!`), so it works on an office network with no internet. Every answer carries a strict
-//! Content-Security-Policy (no inline script or style, no other origin), `nosniff` and `no-referrer`; assets are
-//! revalidated by a strong ETag (their content hash), so a new server version is picked up at once.
+//! The expert console at `/console`: one HTML page, its stylesheet and ES modules (its own and the two it shares
+//! with the review pages, `assets/common/`), embedded in the binary (`include_bytes!`), so it works on an office
+//! network with no internet. Every answer carries a strict Content-Security-Policy (no inline script or style, no
+//! other origin), `nosniff` and `no-referrer`; assets are revalidated by a strong ETag (their content hash), so a
+//! new server version is picked up at once.
 //!
 //! The page talks only to the public REST and WebSocket API (`/api/v1`), authenticated by the HttpOnly session
 //! cookie that `POST /api/v1/auth/login` sets; see docs/console.md.
@@ -37,13 +38,16 @@ const INDEX: Asset = Asset {
 };
 
 /// Everything under `/console/assets/`.
-const ASSETS: [Asset; 6] = [
+const ASSETS: [Asset; 8] = [
     Asset { name: "console.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../assets/console/console.css") },
     Asset { name: "console.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/console/console.js") },
     Asset { name: "connection.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/console/connection.js") },
     Asset { name: "dom.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/console/dom.js") },
     Asset { name: "catalogue.js", content_type: "text/javascript; charset=utf-8", body: include_bytes!("../assets/console/catalogue.js") },
     Asset { name: "icon.svg", content_type: "image/svg+xml", body: include_bytes!("../assets/console/icon.svg") },
+    // Shared with the review pages (`assets/common/`), served here too so that relative imports resolve.
+    Asset { name: "http.js", content_type: "text/javascript; charset=utf-8", body: crate::embedded::COMMON_HTTP_JS.as_bytes() },
+    Asset { name: "sign-in.js", content_type: "text/javascript; charset=utf-8", body: crate::embedded::COMMON_SIGN_IN_JS.as_bytes() },
 ];
 
 /// Strong ETags (quoted content hashes), computed once.

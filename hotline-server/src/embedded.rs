@@ -1,9 +1,16 @@
 //! Serving a file compiled into the binary: its ETag (304 on a match) and the security headers every embedded
-//! web page shares (CSP, nosniff, no referrer, no framing, no-cache so a new version is picked up at once).
+//! web page shares (CSP, nosniff, no referrer, no framing, no-cache so a new version is picked up at once); and
+//! the scripts both pages share (`assets/common/`), which each page lists among its own assets.
 
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+
+/// `http.js` (`assets/common/`): the REST helper (`api`, `ApiError`) of the expert console and the review pages.
+pub const COMMON_HTTP_JS: &str = include_str!("../assets/common/http.js");
+
+/// `sign-in.js` (`assets/common/`): the sign-in form of the expert console and the review pages.
+pub const COMMON_SIGN_IN_JS: &str = include_str!("../assets/common/sign-in.js");
 
 /// A strong ETag (a quoted content hash) for an embedded file.
 pub fn etag_of(body: &[u8]) -> String {

@@ -1,6 +1,7 @@
-//! The trainer review pages at `/review`: one HTML page, its stylesheet and script, embedded in the binary
-//! (`include_str!`), served the way the expert console is (see `console.rs`): a strict Content-Security-Policy
-//! (no inline script or style, no other origin), `nosniff`, `no-referrer`, no framing, revalidated by ETag.
+//! The trainer review pages at `/review`: one HTML page, its stylesheet and ES modules (`review.js` and the two it
+//! shares with the expert console, `assets/common/`), embedded in the binary (`include_str!`), served the way the
+//! expert console is (see `console.rs`): a strict Content-Security-Policy (no inline script or style, no other
+//! origin), `nosniff`, `no-referrer`, no framing, revalidated by ETag.
 //!
 //! The page signs in with `POST /api/v1/auth/login` (HttpOnly session cookie) and reads only the review REST API
 //! (`/api/v1/review/...`); charts are SVG built in the page's own script. See docs/review.md.
@@ -31,9 +32,12 @@ struct Asset {
 const INDEX: Asset = Asset { name: "index.html", content_type: "text/html; charset=utf-8", body: include_str!("../assets/review/index.html") };
 
 /// Everything under `/review/assets/`.
-const ASSETS: [Asset; 2] = [
+const ASSETS: [Asset; 4] = [
     Asset { name: "review.css", content_type: "text/css; charset=utf-8", body: include_str!("../assets/review/review.css") },
     Asset { name: "review.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../assets/review/review.js") },
+    // Shared with the expert console (`assets/common/`), imported by review.js.
+    Asset { name: "http.js", content_type: "text/javascript; charset=utf-8", body: crate::embedded::COMMON_HTTP_JS },
+    Asset { name: "sign-in.js", content_type: "text/javascript; charset=utf-8", body: crate::embedded::COMMON_SIGN_IN_JS },
 ];
 
 /// Strong ETags (quoted content hashes), computed once.
@@ -81,9 +85,12 @@ mod tests {
         assert!(!html.contains(" style="), "inline style would be refused by the CSP");
         assert!(!html.contains("http://") && !html.contains("https://"));
         for asset in &ASSETS {
-            assert!(html.contains(asset.name), "{} is not linked", asset.name);
+            let imported = ASSETS.iter().any(|other| other.body.contains(&format!("from \"./{}\"", asset.name)));
+            assert!(html.contains(asset.name) || imported, "{} is neither linked nor imported", asset.name);
+            if asset.name.ends_with(".js") {
+                assert!(!asset.body.contains("innerHTML"), "{} never parses data as HTML", asset.name);
+            }
         }
-        assert!(!ASSETS[1].body.contains("innerHTML"), "the script never parses data as HTML");
         assert_eq!(ETAGS.len(), ASSETS.len() + 1);
     }
 }

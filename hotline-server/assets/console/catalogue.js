@@ -1,7 +1,7 @@
 // The catalogue pane: search as you type (debounced, stale answers dropped), open an entry, cite its control
 // codes in the next reply; plus the entry lookups the rest of the console shares (HS heading text, cite titles).
 
-import { api } from "./connection.js";
+import { api } from "./http.js";
 import { el, replaceChildren, snippetNodes } from "./dom.js";
 
 const DEBOUNCE_MS = 180;

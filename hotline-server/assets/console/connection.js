@@ -1,44 +1,7 @@
-// The console's link to the server: `api()` for REST (the HttpOnly session cookie authenticates; the page never
-// sees the token) and `Connection`, one WebSocket to /api/v1/ws that reconnects by itself with backoff, notices
-// a dead link by heartbeat, and on every (re)connect lets the page replay what it needs (watch the queue,
-// resubscribe each request from its last seq).
-
-/** An error answer of the API: `status`, stable `code` and a human `message`. */
-export class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-/** `fetch` a JSON route of /api/v1; resolves with the parsed body (null for 204), rejects with an ApiError. */
-export async function api(path, { method = "GET", body, signal } = {}) {
-  const options = { method, credentials: "same-origin", headers: { Accept: "application/json" }, signal };
-  if (body !== undefined) {
-    options.headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(`/api/v1${path}`, options);
-  } catch (error) {
-    if (error.name === "AbortError") throw error;
-    throw new ApiError(0, "network", "The server cannot be reached; check the network.");
-  }
-  if (response.status === 204) return null;
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const detail = data && data.error ? data.error : { code: "http_" + response.status, message: response.statusText };
-    throw new ApiError(response.status, detail.code, detail.message);
-  }
-  return data;
-}
+// The console's live link to the server: `Connection`, one WebSocket to /api/v1/ws (authenticated by the HttpOnly
+// session cookie) that reconnects by itself with backoff, notices a dead link by heartbeat, and on every
+// (re)connect lets the page replay what it needs (watch the queue, resubscribe each request from its last seq).
+// REST goes through `api()` of the shared http.js.
 
 /** Backoff before reconnect attempt `n` (0-based): 0.5 s doubling to 10 s, with ±25 % jitter. */
 export function backoff(attempt) {

@@ -7,7 +7,9 @@
 // seq. Own messages wait in an outbox (keyed by client_msg_id) until their event arrives, and are sent again
 // after a reconnect: `send` is idempotent on client_msg_id, so a resend never doubles a message.
 
-import { api, ApiError, Connection } from "./connection.js";
+import { api, ApiError } from "./http.js";
+import { endSession, signInHandler } from "./sign-in.js";
+import { Connection } from "./connection.js";
 import { clock, el, elapsed, replaceChildren, uuid } from "./dom.js";
 import { entry, hsHeading, setupCatalogue } from "./catalogue.js";
 
@@ -739,35 +741,14 @@ function signedIn(user) {
   connection.start();
 }
 
-async function login(event) {
-  event.preventDefault();
-  $("login-error").textContent = "";
-  $("login-submit").disabled = true;
-  try {
-    const answer = await api("/auth/login", {
-      method: "POST",
-      body: { username: $("login-username").value.trim(), password: $("login-password").value },
-    });
-    $("login-password").value = "";
-    if (answer.user.role !== "expert") {
-      await api("/auth/logout", { method: "POST" }).catch(() => null);
-      $("login-error").textContent = "This console is for licensing experts; your account has another role.";
-      return;
-    }
-    signedIn(answer.user);
-  } catch (error) {
-    $("login-error").textContent = error.message;
-  } finally {
-    $("login-submit").disabled = false;
-  }
-}
+const login = signInHandler({
+  allowed: (role) => role === "expert",
+  refusal: "This console is for licensing experts; your account has another role.",
+  onSignedIn: signedIn,
+});
 
 async function logout() {
-  try {
-    await api("/auth/logout", { method: "POST" });
-  } catch {
-    /* the session may already be gone */
-  }
+  await endSession();
   sessionStorage.removeItem("hotline.on_call");
   signedOut("You are signed out.");
 }

@@ -1,46 +1,15 @@
 // Trainer review pages: sign in, list closed requests with filters, transcripts with annotations, statistics
 // drawn as SVG. User data only ever reaches the DOM as text (textContent, createElement), never as HTML.
-"use strict";
+// An ES module: REST and the sign-in form come from the shared http.js and sign-in.js (also the console's).
+
+import { api } from "./http.js";
+import { endSession, signInHandler } from "./sign-in.js";
 
 const $ = (id) => document.getElementById(id);
 const SVG = "http://www.w3.org/2000/svg";
 const FILTERS = ["from", "to", "verdict", "control", "officer", "expert", "q"];
 const PAGE = 50;
 const state = { me: null, offset: 0, total: 0, current: null };
-
-class ApiError extends Error {
-  constructor(status, code, message) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-async function api(path, { method = "GET", body } = {}) {
-  const options = { method, credentials: "same-origin", headers: { Accept: "application/json" } };
-  if (body !== undefined) {
-    options.headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(body);
-  }
-  let response;
-  try {
-    response = await fetch(`/api/v1${path}`, options);
-  } catch {
-    throw new ApiError(0, "network", "The server cannot be reached; check the network.");
-  }
-  if (response.status === 204) return null;
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const detail = data && data.error ? data.error : { code: "http_" + response.status, message: response.statusText };
-    throw new ApiError(response.status, detail.code, detail.message || detail.code);
-  }
-  return data;
-}
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -397,31 +366,16 @@ function signedIn(user) {
   route();
 }
 
-async function login(event) {
-  event.preventDefault();
-  $("login-error").textContent = "";
-  $("login-submit").disabled = true;
-  try {
-    const answer = await api("/auth/login", {
-      method: "POST",
-      body: { username: $("login-username").value.trim(), password: $("login-password").value },
-    });
-    $("login-password").value = "";
-    if (answer.user.role !== "trainer" && answer.user.role !== "admin") {
-      await api("/auth/logout", { method: "POST" }).catch(() => null);
-      $("login-error").textContent = "The review pages are for trainers and admins; your account has another role.";
-      return;
-    }
-    signedIn(answer.user);
-  } catch (error) {
-    $("login-error").textContent = error.message;
-  } finally {
-    $("login-submit").disabled = false;
-  }
-}
+const isReviewer = (role) => role === "trainer" || role === "admin";
+
+const login = signInHandler({
+  allowed: isReviewer,
+  refusal: "The review pages are for trainers and admins; your account has another role.",
+  onSignedIn: signedIn,
+});
 
 async function logout() {
-  await api("/auth/logout", { method: "POST" }).catch(() => null);
+  await endSession();
   signedOut("You are signed out.");
 }
 
@@ -447,7 +401,7 @@ async function start() {
   wire();
   try {
     const user = await api("/me");
-    if (user && (user.role === "trainer" || user.role === "admin")) signedIn(user);
+    if (user && isReviewer(user.role)) signedIn(user);
     else signedOut("");
   } catch {
     signedOut("");
