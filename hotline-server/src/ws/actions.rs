@@ -10,11 +10,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::connection::{Gone, Session};
-use crate::access;
+use crate::access::{self, Caller, RequestFacts};
 use crate::error::AppError;
 use crate::hotline;
 use crate::store::events::{self, NewMessage};
-use crate::store::requests;
+use crate::store::{requests, StoreError};
 
 /// The `type`s a client may send.
 const CLIENT_TYPES: [&str; 11] =
@@ -100,6 +100,28 @@ where
         );
     }
 
+    /// Applies the access `rule` to the caller and the request's facts, read off the runtime; an unknown request
+    /// is refused as not found, like one the caller may not see. (`&mut self`: the session is `Send` but not
+    /// `Sync`, so the future may not hold a shared borrow of it.)
+    async fn require_access(
+        &mut self,
+        request_id: &str,
+        rule: fn(&Caller, &RequestFacts) -> Result<(), StoreError>,
+    ) -> Result<(), Handled> {
+        let caller = self.caller.clone();
+        let id = request_id.to_string();
+        self.state
+            .store
+            .readers
+            .read(move |conn| {
+                let facts = requests::load_facts(conn, &id)?.ok_or_else(access::not_found)?;
+                rule(&caller, &facts)
+            })
+            .await
+            .map_err(AppError::from)?;
+        Ok(())
+    }
+
     fn require_role(&self, role: Role, what: &str) -> Result<(), Handled> {
         if self.caller.role() == role {
             Ok(())
@@ -117,17 +139,7 @@ where
                 self.subscriptions.remove(&request_id);
             }
             ClientFrame::Typing { request_id } => {
-                let caller = self.caller.clone();
-                let id = request_id.clone();
-                self.state
-                    .store
-                    .readers
-                    .read(move |conn| {
-                        let facts = requests::load_facts(conn, &id)?.ok_or_else(access::not_found)?;
-                        access::require_chat_writer(&caller, &facts)
-                    })
-                    .await
-                    .map_err(AppError::from)?;
+                self.require_access(&request_id, access::require_chat_writer).await?;
                 let frame = ServerFrame::Typing { request_id: request_id.clone(), user: self.caller.user.clone() };
                 self.state.hub.publish_ephemeral(&request_id, &frame, self.conn_id);
             }
@@ -180,17 +192,7 @@ where
     /// Registers for live events first, then replays from the store: anything committed after the replay's
     /// read arrives live, anything in both is forwarded once (by seq).
     async fn subscribe(&mut self, request_id: String, after_seq: u64) -> Result<(), Handled> {
-        let caller = self.caller.clone();
-        let id = request_id.clone();
-        self.state
-            .store
-            .readers
-            .read(move |conn| {
-                let facts = requests::load_facts(conn, &id)?.ok_or_else(access::not_found)?;
-                access::require_visible(&caller, &facts)
-            })
-            .await
-            .map_err(AppError::from)?;
+        self.require_access(&request_id, access::require_visible).await?;
         self.state.hub.subscribe(self.conn_id, &request_id);
         self.subscriptions.insert(request_id.clone(), after_seq);
         let mut last = after_seq;
