@@ -66,6 +66,15 @@ impl LinkSlot for OwnLink<'_> {
     fn other_frame(&mut self, _frame: ServerFrame) {}
 }
 
+/// [`flush`] over a link of its own, opened on the first message and closed at the end: what `send`, `ask` and
+/// `outbox --flush` do.
+pub async fn flush_with_own_link(api: &HotlineApi, outbox: &Outbox, report: &mut impl FnMut(&Delivered)) -> Result<()> {
+    let mut link = OwnLink::new(api);
+    let result = flush(api, outbox, &mut link, report).await;
+    link.close().await;
+    result
+}
+
 /// Delivers every waiting entry in order. Stops at the first transient failure (offline, server down) and
 /// returns it; entries refused for good are marked and skipped. `report` hears of each entry as it goes.
 pub async fn flush(

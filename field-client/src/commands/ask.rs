@@ -7,7 +7,7 @@ use anyhow::bail;
 use hotline_protocol::{NewRequest, Priority, Request, RequestEnvelope, Shipment};
 
 use crate::cli::AskArgs;
-use crate::delivery::{flush, Delivered, OwnLink};
+use crate::delivery::{flush_with_own_link, Delivered};
 use crate::home::FieldHome;
 use crate::outbox::{Outbox, Payload};
 use crate::photo;
@@ -30,21 +30,15 @@ pub fn run(home: &FieldHome, args: &AskArgs) -> anyhow::Result<()> {
 
     let mut created: Option<Request> = None;
     let mut refused: Option<String> = None;
-    let delivered = crate::block_on(async {
-        let mut link = OwnLink::new(&api);
-        let result = flush(&api, &outbox, &mut link, &mut |delivered| match delivered {
-            Delivered::Request { client_id, request } if *client_id == client_request_id => created = Some((**request).clone()),
-            Delivered::Photo { attachment_id, bytes, .. } => {
-                note(format!("photo uploaded as {attachment_id} ({})", photo::human_bytes(*bytes)));
-            }
-            Delivered::Refused { client_id, reason } if *client_id == client_request_id => refused = Some(reason.clone()),
-            Delivered::Refused { client_id, reason } => note(format!("outbox entry {client_id} was refused: {reason}")),
-            _ => {}
-        })
-        .await;
-        link.close().await;
-        result
-    })?;
+    let delivered = crate::block_on(flush_with_own_link(&api, &outbox, &mut |delivered| match delivered {
+        Delivered::Request { client_id, request } if *client_id == client_request_id => created = Some((**request).clone()),
+        Delivered::Photo { attachment_id, bytes, .. } => {
+            note(format!("photo uploaded as {attachment_id} ({})", photo::human_bytes(*bytes)));
+        }
+        Delivered::Refused { client_id, reason } if *client_id == client_request_id => refused = Some(reason.clone()),
+        Delivered::Refused { client_id, reason } => note(format!("outbox entry {client_id} was refused: {reason}")),
+        _ => {}
+    }))?;
     if let Some(reason) = refused {
         bail!("the request was not accepted: {reason}");
     }

@@ -4,7 +4,7 @@ use anyhow::bail;
 use serde_json::json;
 
 use crate::cli::OutboxArgs;
-use crate::delivery::{flush, Delivered, OwnLink};
+use crate::delivery::{flush_with_own_link, Delivered};
 use crate::home::FieldHome;
 use crate::outbox::{OutboxEntry, Payload};
 
@@ -15,16 +15,10 @@ pub fn run(home: &FieldHome, args: &OutboxArgs) -> anyhow::Result<()> {
     let mut failure = None;
     if args.flush && !outbox.pending()?.is_empty() {
         let (_, api) = super::signed_in(home)?;
-        let result = crate::block_on(async {
-            let mut link = OwnLink::new(&api);
-            let result = flush(&api, &outbox, &mut link, &mut |outcome| match outcome {
-                Delivered::Refused { client_id, reason } => eprintln!("field: {client_id} was refused: {reason}"),
-                _ => delivered += 1,
-            })
-            .await;
-            link.close().await;
-            result
-        })?;
+        let result = crate::block_on(flush_with_own_link(&api, &outbox, &mut |outcome| match outcome {
+            Delivered::Refused { client_id, reason } => eprintln!("field: {client_id} was refused: {reason}"),
+            _ => delivered += 1,
+        }))?;
         failure = result.err();
     }
     let entries = outbox.all()?;

@@ -4,7 +4,7 @@
 use anyhow::bail;
 
 use crate::cli::SendArgs;
-use crate::delivery::{flush, Delivered, OwnLink};
+use crate::delivery::{flush_with_own_link, Delivered};
 use crate::home::FieldHome;
 use crate::outbox::Payload;
 
@@ -18,18 +18,12 @@ pub fn run(home: &FieldHome, args: &SendArgs) -> anyhow::Result<()> {
 
     let mut seq = None;
     let mut refused = None;
-    let result = crate::block_on(async {
-        let mut link = OwnLink::new(&api);
-        let result = flush(&api, &outbox, &mut link, &mut |delivered| match delivered {
-            Delivered::Message { client_id, seq: at, .. } if *client_id == client_msg_id => seq = Some(*at),
-            Delivered::Refused { client_id, reason } if *client_id == client_msg_id => refused = Some(reason.clone()),
-            Delivered::Refused { client_id, reason } => eprintln!("field: outbox entry {client_id} was refused: {reason}"),
-            _ => {}
-        })
-        .await;
-        link.close().await;
-        result
-    })?;
+    let result = crate::block_on(flush_with_own_link(&api, &outbox, &mut |delivered| match delivered {
+        Delivered::Message { client_id, seq: at, .. } if *client_id == client_msg_id => seq = Some(*at),
+        Delivered::Refused { client_id, reason } if *client_id == client_msg_id => refused = Some(reason.clone()),
+        Delivered::Refused { client_id, reason } => eprintln!("field: outbox entry {client_id} was refused: {reason}"),
+        _ => {}
+    }))?;
     if let Some(reason) = refused {
         bail!("the message was not accepted: {reason}; it stays in `field outbox`");
     }
