@@ -11,6 +11,7 @@ use hotline_index::ImportSource;
 use hotline_protocol::Role;
 
 use crate::auth::password;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::store::{self, users, Store};
 
@@ -104,8 +105,14 @@ impl From<RoleArg> for Role {
     }
 }
 
-/// The binary's whole `main`.
+/// The binary's whole `main`, on the system clock.
 pub fn main() -> ExitCode {
+    main_with_clock(Clock::System)
+}
+
+/// `main` with the clock every recorded time comes from: the real binary passes [`Clock::System`]; only the
+/// tests' build of this command line passes a steered clock (see [`crate::clock`]).
+pub fn main_with_clock(clock: Clock) -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.log_json);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -115,7 +122,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let result = runtime.block_on(execute(cli));
+    let result = runtime.block_on(execute(cli, clock));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -136,11 +143,11 @@ fn init_tracing(json: bool) {
     }
 }
 
-async fn execute(cli: Cli) -> anyhow::Result<()> {
+async fn execute(cli: Cli, clock: Clock) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => serve(&cli.data_dir, args).await,
+        Command::Serve(args) => serve(&cli.data_dir, args, clock).await,
         Command::User(UserCommand::Add { username, role, display_name, password_stdin: _ }) => {
-            add_user(&cli.data_dir, username, role.into(), display_name).await
+            add_user(&cli.data_dir, username, role.into(), display_name, clock).await
         }
         Command::Backup { out } => {
             let db = store::database_path(&cli.data_dir);
@@ -152,13 +159,14 @@ async fn execute(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn serve(data_dir: &Path, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(data_dir: &Path, args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", args.bind))?;
     let mut config = Config::new(data_dir.to_path_buf());
     config.imports = args.imports;
     config.demo = args.demo;
+    config.clock = clock;
     config.limits.ws_heartbeat = Duration::from_secs(args.heartbeat_secs.max(1));
     config.limits.ws_idle_timeout = config.limits.ws_heartbeat * 3;
     config.limits.session_ttl = Duration::from_secs(args.session_ttl_hours.max(1) * 3600);
@@ -200,7 +208,7 @@ fn check_username(username: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_user(data_dir: &Path, username: String, role: Role, display_name: Option<String>) -> anyhow::Result<()> {
+async fn add_user(data_dir: &Path, username: String, role: Role, display_name: Option<String>, clock: Clock) -> anyhow::Result<()> {
     check_username(&username)?;
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;
@@ -212,7 +220,7 @@ async fn add_user(data_dir: &Path, username: String, role: Role, display_name: O
     let db = store::database_path(data_dir);
     let user = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let conn = Store::open_direct(&db)?;
-        let now = crate::clock::now_rfc3339();
+        let now = clock.now_rfc3339();
         Ok(users::insert_user(&conn, &username, &display_name, role, &hash, &now)?)
     })
     .await??;

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use hotline_index::ImportSource;
 
+use crate::clock::Clock;
+
 /// Everything `serve` needs to know.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -15,12 +17,14 @@ pub struct Config {
     /// Create the demo users if missing.
     pub demo: bool,
     pub limits: Limits,
+    /// Where every recorded time comes from (always the system clock in the real binary).
+    pub clock: Clock,
 }
 
 impl Config {
     /// A configuration with default limits.
     pub fn new(data_dir: PathBuf) -> Config {
-        Config { data_dir, imports: Vec::new(), demo: false, limits: Limits::default() }
+        Config { data_dir, imports: Vec::new(), demo: false, limits: Limits::default(), clock: Clock::System }
     }
 
     /// Where attachment files are stored.

@@ -6,7 +6,7 @@ use std::path::Path;
 use hotline_protocol::Role;
 
 use crate::auth::{password, tokens};
-use crate::clock;
+use crate::clock::Clock;
 use crate::store::{users, Store};
 
 /// The demo accounts: username, role, display name.
@@ -19,7 +19,7 @@ pub const DEMO_USERS: [(&str, Role, &str); 5] = [
 ];
 
 /// Creates the missing demo users; their passwords are printed once (stderr) and appended to the file.
-pub async fn ensure_demo_users(store: &Store, data_dir: &Path) -> anyhow::Result<()> {
+pub async fn ensure_demo_users(store: &Store, data_dir: &Path, clock: &Clock) -> anyhow::Result<()> {
     let file = data_dir.join("demo-credentials.txt");
     for (username, role, display_name) in DEMO_USERS {
         let lookup = username.to_string();
@@ -28,7 +28,7 @@ pub async fn ensure_demo_users(store: &Store, data_dir: &Path) -> anyhow::Result
         }
         let secret = tokens::new_password();
         let hash = password::hash(secret.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        let now = clock::now_rfc3339();
+        let now = clock.now_rfc3339();
         store
             .writer
             .write(move |conn| users::insert_user(conn, username, display_name, role, &hash, &now))

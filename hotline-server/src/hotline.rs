@@ -7,7 +7,6 @@ use std::sync::atomic::Ordering;
 use hotline_protocol::{NewRequest, Outcome, Request};
 
 use crate::access::Caller;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::hub::ConnId;
 use crate::state::AppState;
@@ -81,7 +80,7 @@ pub fn create_request(state: &AppState, caller: Caller, new: NewRequest) -> impl
     let metrics = state.metrics.clone();
     let writer = state.store.writer.clone();
     let catalogue = state.catalogue.clone();
-    let now = clock::now_rfc3339();
+    let now = state.config.clock.now_rfc3339();
     let validated = validate_new_request(&new);
     async move {
         validated?;
@@ -128,7 +127,7 @@ pub fn send_message(state: &AppState, caller: Caller, message: NewMessage) -> im
     let validated = validate_message(&message, state.config.limits.message_body_chars);
     let hub = state.hub.clone();
     let metrics = state.metrics.clone();
-    let now = clock::now_rfc3339();
+    let now = state.config.clock.now_rfc3339();
     let write = validated.is_ok().then(|| {
         state.store.writer.submit(
             move |conn| events::append_message(conn, &caller, &message, &now),
@@ -156,7 +155,7 @@ async fn change(
     work: impl FnOnce(&rusqlite::Connection, &str) -> crate::store::StoreResult<Changed> + Send + 'static,
 ) -> AppResult<Request> {
     let hub = state.hub.clone();
-    let now = clock::now_rfc3339();
+    let now = state.config.clock.now_rfc3339();
     let changed = state
         .store
         .writer

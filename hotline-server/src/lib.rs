@@ -96,7 +96,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let catalogue =
         tokio::task::spawn_blocking(move || catalogue::prepare_blocking(&data_dir, &imports)).await??;
     if config.demo {
-        demo::ensure_demo_users(&store, &config.data_dir).await?;
+        demo::ensure_demo_users(&store, &config.data_dir, &config.clock).await?;
     }
     let pseudonym_key = Arc::new(store.readers.read(store::review::pseudonym_key).await?);
     let limits = &config.limits;

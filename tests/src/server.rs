@@ -33,6 +33,13 @@ pub struct TestServer {
     _temp: Option<tempfile::TempDir>,
     /// Extra `serve` arguments, kept for restarts.
     args: Vec<String>,
+    /// The file the server's clock reads (see [`TestServer::set_clock`]).
+    clock_file: PathBuf,
+}
+
+/// The file that steers the test build's clock for the server on `data_dir` (beside the data dir, not in it).
+fn clock_file(data_dir: &Path) -> PathBuf {
+    data_dir.parent().unwrap_or(data_dir).join("steered-clock")
 }
 
 impl TestServer {
@@ -63,6 +70,7 @@ impl TestServer {
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(&args)
             .env("RUST_LOG", "info")
+            .env("HOTLINE_TEST_CLOCK_FILE", clock_file(&data_dir))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)
@@ -83,7 +91,21 @@ impl TestServer {
             panic!("the server did not print its `listening on` line; its log:\n{log}")
         });
         let port = url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in the listening line");
-        TestServer { child: Some(child), base: url, port, data_dir, _temp: None, args }
+        TestServer { child: Some(child), base: url, port, clock_file: clock_file(&data_dir), data_dir, _temp: None, args }
+    }
+
+    /// From now on the server's clock reads `at` (RFC 3339), until the next call: every time the server records
+    /// (requests, events, attachments, annotations, sessions) is `at`. The file is replaced in one rename, so
+    /// the server never reads half a time. Tests that never call this run on the system clock.
+    pub fn set_clock(&self, at: &str) {
+        let partial = self.clock_file.with_extension("partial");
+        std::fs::write(&partial, at).expect("clock file written");
+        std::fs::rename(&partial, &self.clock_file).expect("clock file moved into place");
+    }
+
+    /// Back to the system clock.
+    pub fn clear_clock(&self) {
+        let _ = std::fs::remove_file(&self.clock_file);
     }
 
     /// The server process's id (for reading its memory from /proc).
@@ -103,6 +125,7 @@ impl TestServer {
             .arg("--data-dir")
             .arg(&self.data_dir)
             .args(args)
+            .env("HOTLINE_TEST_CLOCK_FILE", &self.clock_file)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

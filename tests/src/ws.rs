@@ -36,6 +36,33 @@ impl Ws {
         self.stream.send(Message::Text(frame.to_string().into())).await.expect("ws send");
     }
 
+    /// Sends a `send` frame and waits for its `ack`; panics with the `error` frame when it is refused.
+    pub async fn send_acked(&mut self, frame: Value) -> Value {
+        let client_msg_id = frame["client_msg_id"].as_str().expect("a send frame has a client_msg_id").to_string();
+        self.send(frame).await;
+        let ack = self
+            .recv_until(|f| {
+                (f["type"] == "ack" && f["client_msg_id"] == client_msg_id.as_str())
+                    || (f["type"] == "error" && f["ref"] == client_msg_id.as_str())
+            })
+            .await;
+        assert_eq!(ack["type"], "ack", "message refused: {ack}");
+        ack
+    }
+
+    /// Waits until the request `id` is reported with `status` (after a claim, transfer or close this connection
+    /// sent); panics with the `error` frame when the action was refused.
+    pub async fn await_request(&mut self, id: &str, status: &str) -> Value {
+        let frame = self
+            .recv_until(|f| {
+                (f["type"] == "request" && f["request"]["id"] == id && f["request"]["status"] == status)
+                    || (f["type"] == "error" && f["ref"] == id)
+            })
+            .await;
+        assert_eq!(frame["type"], "request", "expected the request {status}: {frame}");
+        frame["request"].clone()
+    }
+
     /// Sends raw text.
     pub async fn send_text(&mut self, text: &str) {
         self.stream.send(Message::Text(text.to_string().into())).await.expect("ws send");

@@ -1,13 +1,22 @@
 //! Trainer review over REST: 300 closed requests (and some still open) seeded through the real REST and
-//! WebSocket API by six officers and three experts, then the review list's filters, full-text search, paging,
-//! statistics, CSV and JSON exports, pseudonyms, annotations and role refusals, each checked against figures
-//! this test computes from what it seeded.
+//! WebSocket API by six officers and three experts over 60 days of the server's clock, then the review list's
+//! filters, full-text search, paging, statistics, CSV and JSON exports, pseudonyms, annotations and role
+//! refusals, each checked against figures this test computes from what it seeded.
+//!
+//! History: the test build of the server reads its clock from a file the test writes before each step
+//! (`TestServer::set_clock`), so every request is opened, claimed, answered and closed at times this test
+//! chose: 60 days from 2026-06-01, none on the seventh day of each week, answers from seconds to hours after
+//! the question, some closed the next day.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
-use hotline_tests::{check, check_error, images, uuid, Api, TestServer, Ws};
+use hotline_tests::seed::{ClosedRequest, Desk, Timeline};
+use hotline_tests::{check, check_error, uuid, Api, TestServer, Ws};
 use serde_json::{json, Value};
+use time::format_description::well_known::Rfc3339;
+use time::macros::{date, format_description};
+use time::{Date, Duration, OffsetDateTime};
 
 const OFFICERS: [&str; 6] = ["olga", "oskar", "ona", "otto", "oliwia", "omar"];
 const EXPERTS: [&str; 3] = ["erik", "ella", "emil"];
@@ -23,6 +32,9 @@ const ITEMS: [&str; 6] = [
 ];
 const CLOSED: usize = 300;
 const LEFT_OPEN: usize = 8;
+/// The seeded history: `DAYS` days from `FIRST_DAY`; every seventh day (day 6, 13, ...) has no requests.
+const FIRST_DAY: Date = date!(2026 - 06 - 01);
+const DAYS: i64 = 60;
 
 /// What the test seeded for one closed request.
 #[derive(Debug, Clone)]
@@ -40,10 +52,55 @@ struct Seeded {
     first_response_at: String,
 }
 
-/// The plan for request `i`: deterministic, varied.
-fn plan(i: usize) -> (&'static str, &'static str, &'static str, Vec<String>, Vec<String>, String, String, String) {
-    let officer = OFFICERS[i % OFFICERS.len()];
-    let expert = EXPERTS[(i / 7) % EXPERTS.len()];
+/// Request `i`'s people, outcome and words: deterministic, varied.
+struct Plan {
+    officer: &'static str,
+    expert: &'static str,
+    verdict: &'static str,
+    controls: Vec<String>,
+    cites: Vec<String>,
+    subject: String,
+    question: String,
+    answer: String,
+    reply: Option<String>,
+    photo: bool,
+    origin: &'static str,
+    timeline: Timeline,
+}
+
+/// The server's time format: RFC 3339 UTC with milliseconds.
+fn wire_time(at: OffsetDateTime) -> String {
+    at.format(format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z")).unwrap()
+}
+
+/// When request `i` is opened, claimed, answered, answered back and closed.
+fn timeline(i: usize) -> Timeline {
+    let days: Vec<i64> = (0..DAYS).filter(|d| d % 7 != 6).collect();
+    let day = days[(i * 37 + i * i / 11) % days.len()];
+    let n = |k: usize, m: usize| ((i * k) % m) as i64;
+    let created = FIRST_DAY.midnight().assume_utc()
+        + Duration::days(day)
+        + Duration::hours(6 + n(5, 14))
+        + Duration::minutes(n(13, 60))
+        + Duration::seconds(n(7, 60))
+        + Duration::milliseconds(n(97, 1000));
+    let claimed = created + Duration::seconds(15 + n(53, 600));
+    let slow = if i.is_multiple_of(17) { Duration::hours(3) } else { Duration::ZERO };
+    let answered = claimed + Duration::seconds(20 + n(31, 1800)) + slow;
+    let replied = answered + Duration::seconds(60 + n(11, 900));
+    let overnight = if i % 23 == 4 { Duration::hours(26) } else { Duration::ZERO };
+    let closed = replied + Duration::seconds(120 + n(71, 7200)) + Duration::milliseconds(n(3, 1000)) + overnight;
+    Timeline {
+        created: wire_time(created),
+        claimed: wire_time(claimed),
+        answered: wire_time(answered),
+        replied: wire_time(replied),
+        closed: wire_time(closed),
+    }
+}
+
+/// The plan for request `i`.
+fn plan(i: usize) -> Plan {
     let verdict = VERDICTS[(i * 7) % VERDICTS.len()];
     let mut controls = Vec::new();
     if verdict != "not_controlled" {
@@ -53,7 +110,6 @@ fn plan(i: usize) -> (&'static str, &'static str, &'static str, Vec<String>, Vec
         }
     }
     let cites = if i.is_multiple_of(3) { vec![CODES[(i + 2) % CODES.len()].to_string()] } else { controls.clone() };
-    let subject = format!("{} #{i}", ITEMS[i % ITEMS.len()]);
     let question = if i.is_multiple_of(4) {
         format!("Photo of the nameplate attached, lot {i}. Is this controlled?")
     } else {
@@ -64,21 +120,24 @@ fn plan(i: usize) -> (&'static str, &'static str, &'static str, Vec<String>, Vec
     } else {
         format!("Checked against the list; see the cited entries for lot {i}.")
     };
-    (officer, expert, verdict, controls, cites, subject, question, answer)
+    Plan {
+        officer: OFFICERS[i % OFFICERS.len()],
+        expert: EXPERTS[(i / 7) % EXPERTS.len()],
+        verdict,
+        controls,
+        cites,
+        subject: format!("{} #{i}", ITEMS[i % ITEMS.len()]),
+        question,
+        answer,
+        reply: i.is_multiple_of(2).then(|| format!("Reply for lot {i}: two units.")),
+        photo: i.is_multiple_of(50),
+        origin: ["LV", "DE", "CN", "TR"][i % 4],
+        timeline: timeline(i),
+    }
 }
 
-/// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM:SS.mmmZ` (days from civil, proleptic Gregorian).
-fn millis(at: &str) -> i64 {
-    let n = |range: std::ops::Range<usize>| at[range].parse::<i64>().unwrap_or_else(|_| panic!("bad time {at}"));
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    let (hh, mm, ss, ms) = (n(11..13), n(14..16), n(17..19), n(20..23));
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    ((days * 24 + hh) * 60 + mm) * 60_000 + ss * 1000 + ms
+fn millis(at: &str) -> i128 {
+    OffsetDateTime::parse(at, &Rfc3339).unwrap_or_else(|e| panic!("bad time {at}: {e}")).unix_timestamp_nanos() / 1_000_000
 }
 
 fn seconds(from: &str, to: &str) -> f64 {
@@ -99,67 +158,13 @@ fn words(text: &str) -> BTreeSet<String> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
-async fn wait_request(ws: &mut Ws, id: &str, status: &str) -> Value {
-    let frame = ws
-        .recv_until(|f| {
-            (f["type"] == "request" && f["request"]["id"] == id && f["request"]["status"] == status)
-                || (f["type"] == "error" && f["ref"] == id)
-        })
-        .await;
-    assert_eq!(frame["type"], "request", "expected the request {status}: {frame}");
-    frame["request"].clone()
-}
-
-async fn send_and_ack(ws: &mut Ws, frame: Value) {
-    let client_msg_id = frame["client_msg_id"].as_str().unwrap().to_string();
-    ws.send(frame).await;
-    let ack = ws
-        .recv_until(|f| (f["type"] == "ack" && f["client_msg_id"] == client_msg_id.as_str()) || (f["type"] == "error" && f["ref"] == client_msg_id.as_str()))
-        .await;
-    assert_eq!(ack["type"], "ack", "message refused: {ack}");
-}
-
-/// One expert's share: each request is opened by its officer over REST (with a first message), claimed,
-/// answered with citations, sometimes answered back by the officer (with a photo now and then), and closed.
-async fn seed_share(expert: Api, officers: HashMap<&'static str, Api>, plans: Vec<usize>) -> Vec<(usize, String)> {
-    let mut expert_ws = expert.ws().await;
-    let mut officer_ws: HashMap<&'static str, Ws> = HashMap::new();
-    for (name, api) in &officers {
-        officer_ws.insert(name, api.ws().await);
-    }
-    let mut made = Vec::new();
-    for i in plans {
-        let (officer, _, verdict, controls, cites, subject, question, answer) = plan(i);
-        let api = &officers[officer];
-        let mut body = hotline_tests::new_request(&subject);
-        body["body"] = json!(question);
-        body["shipment"]["origin_country"] = json!(["LV", "DE", "CN", "TR"][i % 4]);
-        let (status, created) = api.post("/api/v1/requests", &body).await;
-        check(status, &created, 201);
-        let id = created["request"]["id"].as_str().unwrap().to_string();
-        expert_ws.send(json!({"type": "claim", "request_id": id})).await;
-        wait_request(&mut expert_ws, &id, "claimed").await;
-        send_and_ack(&mut expert_ws, json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": answer, "cites": cites})).await;
-        if i.is_multiple_of(2) {
-            let mut frame = json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": format!("Reply for lot {i}: two units.")});
-            if i.is_multiple_of(50) {
-                let (status, uploaded) = api.upload(&id, "plate.png", images::png(48, 32), "image/png").await;
-                check(status, &uploaded, 201);
-                frame["attachments"] = json!([uploaded["attachment"]["id"]]);
-            }
-            send_and_ack(officer_ws.get_mut(officer).unwrap(), frame).await;
-        }
-        expert_ws
-            .send(json!({"type": "close", "request_id": id, "outcome": {"verdict": verdict, "controls": controls, "note": "Done."}}))
-            .await;
-        wait_request(&mut expert_ws, &id, "closed").await;
-        made.push((i, id));
-    }
-    made
+/// The day `offset` days after `FIRST_DAY`, as `YYYY-MM-DD`.
+fn day(offset: i64) -> String {
+    (FIRST_DAY + Duration::days(offset)).to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn trainers_review_three_hundred_requests() {
+async fn trainers_review_three_hundred_requests_over_sixty_days() {
     let server = TestServer::start();
     let mut officers: HashMap<&'static str, Api> = HashMap::new();
     for name in OFFICERS {
@@ -173,61 +178,93 @@ async fn trainers_review_three_hundred_requests() {
     let admin = server.user("ada", "admin").await;
     let usernames: BTreeSet<&str> = OFFICERS.iter().chain(EXPERTS.iter()).chain(["tom", "ada"].iter()).copied().collect();
 
-    // Seed: three experts in parallel, each with its share.
+    // Seed, one step at a time on the steered clock (the sessions above were opened on today's clock and
+    // stay valid in the past).
     let started = Instant::now();
-    let mut shares: Vec<Vec<usize>> = vec![Vec::new(); EXPERTS.len()];
-    for i in 0..CLOSED {
-        shares[(i / 7) % EXPERTS.len()].push(i);
+    let mut officer_ws: HashMap<&'static str, Ws> = HashMap::new();
+    for (name, api) in &officers {
+        officer_ws.insert(name, api.ws().await);
     }
-    let mut tasks = Vec::new();
-    for (expert, share) in experts.iter().cloned().zip(shares) {
-        tasks.push(tokio::spawn(seed_share(expert, officers.clone(), share)));
+    let mut expert_ws: HashMap<&'static str, Ws> = HashMap::new();
+    for (name, api) in EXPERTS.iter().zip(&experts) {
+        expert_ws.insert(name, api.ws().await);
     }
     let mut ids: BTreeMap<usize, String> = BTreeMap::new();
-    for task in tasks {
-        ids.extend(task.await.expect("seeding task"));
+    for i in 0..CLOSED {
+        let plan = plan(i);
+        let request = ClosedRequest {
+            subject: plan.subject.clone(),
+            shipment: json!({"origin_country": plan.origin}),
+            question: plan.question.clone(),
+            answer: plan.answer.clone(),
+            cites: plan.cites.clone(),
+            reply: plan.reply.clone(),
+            photo: plan.photo,
+            verdict: plan.verdict.to_string(),
+            controls: plan.controls.clone(),
+            note: "Done.".to_string(),
+            timeline: Some(plan.timeline.clone()),
+        };
+        let mut desk = Desk {
+            server: &server,
+            officer: &officers[plan.officer],
+            officer_ws: officer_ws.get_mut(plan.officer).unwrap(),
+            expert_ws: expert_ws.get_mut(plan.expert).unwrap(),
+        };
+        ids.insert(i, desk.close(&request).await);
     }
-    // Open requests (waiting, and one claimed) must never show in review.
+    // Open requests (waiting, and one claimed), today: they must never show in review.
+    server.clear_clock();
     let mut open_ids = Vec::new();
     for k in 0..LEFT_OPEN {
         let request = officers[OFFICERS[k % OFFICERS.len()]].create_request(&format!("Inconel nameplate still open {k}")).await;
         open_ids.push(request["id"].as_str().unwrap().to_string());
     }
-    let mut erik = experts[0].ws().await;
+    let erik = expert_ws.get_mut("erik").unwrap();
     erik.send(json!({"type": "claim", "request_id": open_ids[0]})).await;
-    wait_request(&mut erik, &open_ids[0], "claimed").await;
-    eprintln!("seeded {CLOSED} closed and {LEFT_OPEN} open requests in {:?}", started.elapsed());
+    erik.await_request(&open_ids[0], "claimed").await;
+    eprintln!("seeded {CLOSED} closed requests over {DAYS} days and {LEFT_OPEN} open ones in {:?}", started.elapsed());
 
-    // What was seeded, with the server's own times read back over the ordinary request API.
+    // What was seeded; the server recorded exactly the times this test chose.
     let mut seeded: Vec<Seeded> = Vec::new();
     for (&i, id) in &ids {
-        let (officer, expert, verdict, controls, cites, subject, question, answer) = plan(i);
+        let plan = plan(i);
         let (status, body) = admin.get(&format!("/api/v1/requests/{id}")).await;
         check(status, &body, 200);
         let request = &body["request"];
+        let t = &plan.timeline;
+        assert_eq!(request["created_at"], t.created.as_str(), "request {i} created at the steered time");
+        assert_eq!(request["claimed_at"], t.claimed.as_str());
+        assert_eq!(request["closed_at"], t.closed.as_str());
         let events = admin.all_events(id).await;
-        let first_response_at = events
-            .iter()
-            .find(|e| e["kind"] == "message" && e["author"]["role"] == "expert")
-            .map(|e| e["at"].as_str().unwrap().to_string())
-            .expect("an expert answered");
-        let mut text = format!("{subject} machine parts 8459.61 {} BY Acme Ltd T1-0001 {question} {answer}", request["shipment"]["origin_country"].as_str().unwrap());
-        if i.is_multiple_of(2) {
-            text.push_str(&format!(" Reply for lot {i}: two units."));
+        let times: Vec<&str> = events.iter().map(|e| e["at"].as_str().unwrap()).collect();
+        let mut expected = vec![t.created.as_str(), t.created.as_str(), t.claimed.as_str(), t.answered.as_str()];
+        if plan.reply.is_some() {
+            expected.push(t.replied.as_str());
+        }
+        expected.push(t.closed.as_str());
+        assert_eq!(times, expected, "request {i}: every event at its step's time");
+        let mut text = format!("{} machine parts 8459.61 {} BY Acme Ltd T1-0001 {} {}", plan.subject, plan.origin, plan.question, plan.answer);
+        if let Some(reply) = &plan.reply {
+            text.push(' ');
+            text.push_str(reply);
         }
         seeded.push(Seeded {
             id: id.clone(),
-            officer,
-            expert,
-            verdict,
-            controls,
-            cites,
+            officer: plan.officer,
+            expert: plan.expert,
+            verdict: plan.verdict,
+            controls: plan.controls,
+            cites: plan.cites,
             text,
-            created_at: request["created_at"].as_str().unwrap().to_string(),
-            closed_at: request["closed_at"].as_str().unwrap().to_string(),
-            first_response_at,
+            created_at: t.created.clone(),
+            closed_at: t.closed.clone(),
+            first_response_at: t.answered.clone(),
         });
     }
+    let seeded_days: BTreeSet<&str> = seeded.iter().map(|s| &s.created_at[..10]).collect();
+    assert_eq!((seeded_days.first().copied(), seeded_days.last().copied()), (Some(day(0).as_str()), Some(day(DAYS - 1).as_str())));
+    assert!((40..DAYS as usize).contains(&seeded_days.len()), "most days have requests, some none: {}", seeded_days.len());
     let ids_where = |keep: &dyn Fn(&Seeded) -> bool| -> BTreeSet<String> { seeded.iter().filter(|s| keep(s)).map(|s| s.id.clone()).collect() };
 
     // The list: closed only, newest first, paged without gaps or repeats.
@@ -324,49 +361,46 @@ async fn trainers_review_three_hundred_requests() {
         ids_where(&|s| s.verdict == "controlled" && s.officer == "olga" && s.controls.iter().chain(&s.cites).any(|c| c.starts_with("2B")))
     );
 
-    // Dates: the seeded days (the server's clock), an empty past range, bad input.
-    let days: BTreeSet<String> = seeded.iter().map(|s| s.created_at[..10].to_string()).collect();
-    let (first_day, last_day) = (days.first().unwrap().clone(), days.last().unwrap().clone());
-    assert_eq!(list(&trainer, format!("from={first_day}&to={last_day}")).await.0, all);
-    for day in &days {
-        let (got, _) = list(&trainer, format!("from={day}&to={day}")).await;
-        assert_eq!(got, ids_where(&|s| &s.created_at[..10] == day), "day {day}");
+    // Dates (inclusive, on created_at): every single day of the 60 and the days around them, weeks, open ends,
+    // an empty past range, bad input.
+    let created_on = |from: &str, to: &str| ids_where(&|s| (from..=to).contains(&&s.created_at[..10]));
+    assert_eq!(list(&trainer, format!("from={}&to={}", day(0), day(DAYS - 1))).await.0, all);
+    for offset in -1..=DAYS {
+        let d = day(offset);
+        let (got, _) = list(&trainer, format!("from={d}&to={d}")).await;
+        assert_eq!(got, created_on(&d, &d), "day {d}");
     }
+    for (from, to) in [(7, 13), (14, 27), (30, 59), (0, 0), (58, 70)] {
+        let (from, to) = (day(from), day(to));
+        let (got, _) = list(&trainer, format!("from={from}&to={to}")).await;
+        assert_eq!(got, created_on(&from, &to), "from={from}&to={to}");
+        assert!(!got.is_empty(), "from={from}&to={to} holds requests");
+    }
+    assert_eq!(list(&trainer, format!("from={}", day(45))).await.0, created_on(&day(45), "9999-12-31"));
+    assert_eq!(list(&trainer, format!("to={}", day(10))).await.0, created_on("0000-01-01", &day(10)));
+    let (got, _) = list(&trainer, format!("from={}&to={}&verdict=referred&expert=ella", day(20), day(40))).await;
+    assert_eq!(got, ids_where(&|s| (day(20).as_str()..=day(40).as_str()).contains(&&s.created_at[..10]) && s.verdict == "referred" && s.expert == "ella"));
     assert!(list(&trainer, "from=2001-01-01&to=2001-01-31".into()).await.0.is_empty());
-    let (status, body) = trainer.get("/api/v1/review/requests?from=01/02/2025").await;
-    check_error(status, &body, 400, "invalid_query");
-    let (status, body) = trainer.get("/api/v1/review/requests?verdict=maybe").await;
-    check_error(status, &body, 400, "invalid_query");
+    assert!(list(&trainer, format!("from={}&to={}", day(10), day(9))).await.0.is_empty(), "from after to: nothing");
+    for bad in ["from=01/02/2025", "to=2026-13-01", "from=2026-02-30", "verdict=maybe"] {
+        let (status, body) = trainer.get(&format!("/api/v1/review/requests?{bad}")).await;
+        check_error(status, &body, 400, "invalid_query");
+    }
 
-    // Statistics, computed here from the seeded requests.
+    // Statistics, computed here from the seeded requests: all of them, and two ranges.
     let (status, stats) = trainer.get("/api/v1/review/stats").await;
     check(status, &stats, 200);
+    let everything: Vec<&Seeded> = seeded.iter().collect();
+    check_stats(&stats, &everything, &day(0), &day(DAYS - 1));
     assert_eq!(stats["requests"], CLOSED as u64);
-    let first: Vec<f64> = seeded.iter().map(|s| seconds(&s.created_at, &s.first_response_at)).collect();
-    let resolution: Vec<f64> = seeded.iter().map(|s| seconds(&s.created_at, &s.closed_at)).collect();
-    let close = |got: &Value, expected: Option<f64>| {
-        let expected = expected.unwrap();
-        assert!((got.as_f64().expect("a number") - expected).abs() < 1e-6, "got {got}, expected {expected}");
-    };
-    close(&stats["first_response_s"]["p50"], nearest_rank(&first, 50.0));
-    close(&stats["first_response_s"]["p90"], nearest_rank(&first, 90.0));
-    close(&stats["resolution_s"]["p50"], nearest_rank(&resolution, 50.0));
-    close(&stats["resolution_s"]["p90"], nearest_rank(&resolution, 90.0));
-    let mut by_verdict: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_control: BTreeMap<String, u64> = BTreeMap::new();
-    let mut by_day: BTreeMap<String, u64> = BTreeMap::new();
-    for s in &seeded {
-        *by_verdict.entry(s.verdict.to_string()).or_default() += 1;
-        let codes: BTreeSet<&String> = s.controls.iter().chain(&s.cites).collect();
-        for code in codes {
-            *by_control.entry(code.clone()).or_default() += 1;
-        }
-        *by_day.entry(s.created_at[..10].to_string()).or_default() += 1;
+    assert_eq!(stats["by_day"].as_array().unwrap().len(), DAYS as usize, "every day from the first to the last");
+    for (from, to) in [(day(14), day(27)), (day(50), day(64))] {
+        let (status, ranged) = trainer.get(&format!("/api/v1/review/stats?from={from}&to={to}")).await;
+        check(status, &ranged, 200);
+        let inside: Vec<&Seeded> = seeded.iter().filter(|s| (from.as_str()..=to.as_str()).contains(&&s.created_at[..10])).collect();
+        assert!(!inside.is_empty());
+        check_stats(&ranged, &inside, &from, &to);
     }
-    assert_eq!(stats["by_verdict"], json!(by_verdict));
-    assert_eq!(stats["by_control"], json!(by_control));
-    let day_list: Vec<Value> = by_day.iter().map(|(day, n)| json!({"day": day, "requests": n})).collect();
-    assert_eq!(stats["by_day"], json!(day_list));
     let (status, past) = trainer.get("/api/v1/review/stats?from=2001-01-01&to=2001-01-31").await;
     check(status, &past, 200);
     assert_eq!(past["requests"], 0);
@@ -410,7 +444,8 @@ async fn trainers_review_three_hundred_requests() {
         assert_eq!(&record[6], seed.verdict);
         assert_eq!(record[7].split(' ').filter(|c| !c.is_empty()).collect::<Vec<_>>(), seed.controls);
         assert_eq!(row["controls"], json!(seed.controls));
-        assert_eq!(&record[8], plan(ids.iter().find(|(_, id)| **id == seed.id).map(|(i, _)| *i).unwrap()).5);
+        assert_eq!(&record[8], plan(ids.iter().find(|(_, id)| **id == seed.id).map(|(i, _)| *i).unwrap()).subject);
+        assert_eq!((&record[1], &record[3]), (seed.created_at.as_str(), seed.closed_at.as_str()));
         assert_eq!(record[12].parse::<f64>().unwrap(), seconds(&seed.created_at, &seed.first_response_at));
         assert_eq!(row["resolution_s"].as_f64().unwrap(), record[13].parse::<f64>().unwrap());
         assert_eq!(row["origin_country"], &record[10]);
@@ -509,4 +544,40 @@ async fn trainers_review_three_hundred_requests() {
         eprintln!("{what}: p50 {:.2} ms, p90 {:.2} ms over {CLOSED} closed requests",
             nearest_rank(&times, 50.0).unwrap(), nearest_rank(&times, 90.0).unwrap());
     }
+}
+
+/// Checks `stats` against the requests `seeded` between the days `from` and `to` (inclusive).
+#[track_caller]
+fn check_stats(stats: &Value, seeded: &[&Seeded], from: &str, to: &str) {
+    assert_eq!(stats["requests"], seeded.len() as u64);
+    let first: Vec<f64> = seeded.iter().map(|s| seconds(&s.created_at, &s.first_response_at)).collect();
+    let resolution: Vec<f64> = seeded.iter().map(|s| seconds(&s.created_at, &s.closed_at)).collect();
+    let close = |got: &Value, expected: Option<f64>| {
+        let expected = expected.unwrap();
+        assert!((got.as_f64().expect("a number") - expected).abs() < 1e-6, "got {got}, expected {expected}");
+    };
+    close(&stats["first_response_s"]["p50"], nearest_rank(&first, 50.0));
+    close(&stats["first_response_s"]["p90"], nearest_rank(&first, 90.0));
+    close(&stats["resolution_s"]["p50"], nearest_rank(&resolution, 50.0));
+    close(&stats["resolution_s"]["p90"], nearest_rank(&resolution, 90.0));
+    let mut by_verdict: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_control: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_day: BTreeMap<String, u64> = BTreeMap::new();
+    let (mut day, last) = (Date::parse(from, format_description!("[year]-[month]-[day]")).unwrap(), Date::parse(to, format_description!("[year]-[month]-[day]")).unwrap());
+    while day <= last {
+        by_day.insert(day.to_string(), 0);
+        day = day.next_day().unwrap();
+    }
+    for s in seeded {
+        *by_verdict.entry(s.verdict.to_string()).or_default() += 1;
+        let codes: BTreeSet<&String> = s.controls.iter().chain(&s.cites).collect();
+        for code in codes {
+            *by_control.entry(code.clone()).or_default() += 1;
+        }
+        *by_day.get_mut(&s.created_at[..10]).expect("a day of the range") += 1;
+    }
+    assert_eq!(stats["by_verdict"], json!(by_verdict));
+    assert_eq!(stats["by_control"], json!(by_control));
+    let day_list: Vec<Value> = by_day.iter().map(|(day, n)| json!({"day": day, "requests": n})).collect();
+    assert_eq!(stats["by_day"], json!(day_list), "requests per day, zero days included");
 }

@@ -2,64 +2,25 @@
 //! body that is markup), one marked as a training case; `GET /api/v1/review/cases` lists exactly it and
 //! `GET /api/v1/review/requests/{id}/export.html` is one self-contained, escaped, script-free HTML file.
 
-use hotline_tests::{check, images, uuid, Api, TestServer, Ws};
-use serde_json::{json, Value};
+use hotline_tests::seed::{ClosedRequest, Desk};
+use hotline_tests::{check, uuid, Api, TestServer};
+use serde_json::json;
 
 const MARKUP: &str = "<script>alert(1)</script>";
 
-async fn wait_request(ws: &mut Ws, id: &str, status: &str) {
-    let frame = ws
-        .recv_until(|f| {
-            (f["type"] == "request" && f["request"]["id"] == id && f["request"]["status"] == status)
-                || (f["type"] == "error" && f["ref"] == id)
-        })
-        .await;
-    assert_eq!(frame["type"], "request", "expected the request {status}: {frame}");
-}
-
-async fn send_and_ack(ws: &mut Ws, frame: Value) {
-    let client_msg_id = frame["client_msg_id"].as_str().unwrap().to_string();
-    ws.send(frame).await;
-    let ack = ws
-        .recv_until(|f| {
-            (f["type"] == "ack" && f["client_msg_id"] == client_msg_id.as_str())
-                || (f["type"] == "error" && f["ref"] == client_msg_id.as_str())
-        })
-        .await;
-    assert_eq!(ack["type"], "ack", "message refused: {ack}");
-}
-
-/// Opens, answers (with a citation) and closes one request; with `photo` the officer sends a photo too.
-async fn seed(officer: &Api, expert: &Api, subject: &str, body: &str, photo: bool) -> String {
-    let mut new = hotline_tests::new_request(subject);
-    new["body"] = json!(body);
-    let (status, created) = officer.post("/api/v1/requests", &new).await;
-    check(status, &created, 201);
-    let id = created["request"]["id"].as_str().unwrap().to_string();
-    let mut expert_ws = expert.ws().await;
-    expert_ws.send(json!({"type": "claim", "request_id": id})).await;
-    wait_request(&mut expert_ws, &id, "claimed").await;
-    send_and_ack(
-        &mut expert_ws,
-        json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": "See the cited entry.", "cites": ["2B001"]}),
-    )
-    .await;
-    if photo {
-        let (status, uploaded) = officer.upload(&id, "plate.png", images::png(48, 32), "image/png").await;
-        check(status, &uploaded, 201);
-        let mut officer_ws = officer.ws().await;
-        send_and_ack(
-            &mut officer_ws,
-            json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": "Nameplate photo.",
-                   "attachments": [uploaded["attachment"]["id"]]}),
-        )
-        .await;
-    }
-    expert_ws
-        .send(json!({"type": "close", "request_id": id, "outcome": {"verdict": "controlled", "controls": ["2B001"], "note": "Licence <b>required</b>."}}))
-        .await;
-    wait_request(&mut expert_ws, &id, "closed").await;
-    id
+/// Opens, answers (citing 2B001) and closes one request whose first message is `body`; with `photo` the officer
+/// answers back with a nameplate photo. The outcome's note is markup.
+async fn seed(server: &TestServer, officer: &Api, expert: &Api, subject: &str, body: &str, photo: bool) -> String {
+    let (mut officer_ws, mut expert_ws) = (officer.ws().await, expert.ws().await);
+    let plan = ClosedRequest {
+        question: body.to_string(),
+        answer: "See the cited entry.".to_string(),
+        reply: photo.then(|| "Nameplate photo.".to_string()),
+        photo,
+        note: "Licence <b>required</b>.".to_string(),
+        ..ClosedRequest::new(subject, "controlled", "2B001")
+    };
+    Desk { server, officer, officer_ws: &mut officer_ws, expert_ws: &mut expert_ws }.close(&plan).await
 }
 
 async fn get_text(api: &Api, path: &str) -> (u16, String, reqwest::header::HeaderMap) {
@@ -77,8 +38,8 @@ async fn training_cases_list_and_export() {
     let trainer = server.user("tom", "trainer").await;
     let admin = server.user("ada", "admin").await;
 
-    let case = seed(&officer, &expert, "Inconel tube with nameplate", MARKUP, true).await;
-    let other = seed(&officer, &expert, "Carbon fibre rolls", "Is this controlled?", false).await;
+    let case = seed(&server, &officer, &expert, "Inconel tube with nameplate", MARKUP, true).await;
+    let other = seed(&server, &officer, &expert, "Carbon fibre rolls", "Is this controlled?", false).await;
 
     // Nothing is a training case yet; a note alone does not make one.
     let (status, body) = trainer.get("/api/v1/review/cases").await;
@@ -146,8 +107,8 @@ async fn the_training_cases_view_lists_cases_and_links_exports_in_chromium() {
     let expert = server.user("erik", "expert").await;
     let password = server.add_user("tom", "trainer");
     let trainer = Api::login(&server.base, "tom", &password).await;
-    let case = seed(&officer, &expert, "Inconel tube with nameplate", MARKUP, true).await;
-    seed(&officer, &expert, "Carbon fibre rolls", "Is this controlled?", false).await;
+    let case = seed(&server, &officer, &expert, "Inconel tube with nameplate", MARKUP, true).await;
+    seed(&server, &officer, &expert, "Carbon fibre rolls", "Is this controlled?", false).await;
     let (status, body) = trainer
         .post(&format!("/api/v1/review/requests/{case}/annotations"), &json!({"training_case": true, "note": "<img src=x onerror=alert(2)>"}))
         .await;

@@ -5,65 +5,11 @@
 //! no rule of its own Content-Security-Policy.
 
 use hotline_tests::browser::Browser;
-use hotline_tests::{check, images, uuid, Api, TestServer, Ws};
-use serde_json::{json, Value};
+use hotline_tests::seed::{ClosedRequest, Desk};
+use hotline_tests::TestServer;
+use serde_json::json;
 
 const IMG: &str = "<img src=x onerror=alert(1)>";
-
-async fn wait_request(ws: &mut Ws, id: &str, status: &str) -> Value {
-    let frame = ws
-        .recv_until(|f| {
-            (f["type"] == "request" && f["request"]["id"] == id && f["request"]["status"] == status)
-                || (f["type"] == "error" && f["ref"] == id)
-        })
-        .await;
-    assert_eq!(frame["type"], "request", "expected the request {status}: {frame}");
-    frame["request"].clone()
-}
-
-async fn send_and_ack(ws: &mut Ws, frame: Value) {
-    let client_msg_id = frame["client_msg_id"].as_str().unwrap().to_string();
-    ws.send(frame).await;
-    let ack = ws
-        .recv_until(|f| (f["type"] == "ack" && f["client_msg_id"] == client_msg_id.as_str()) || (f["type"] == "error" && f["ref"] == client_msg_id.as_str()))
-        .await;
-    assert_eq!(ack["type"], "ack", "message refused: {ack}");
-}
-
-/// One request to seed: `reply` is the officer's answer back, `photo` adds a photo to it; closed with `verdict`
-/// and `code` (also cited by the expert).
-struct Plan {
-    subject: &'static str,
-    reply: &'static str,
-    photo: bool,
-    verdict: &'static str,
-    code: &'static str,
-}
-
-/// Opens, answers (with a citation) and closes one request.
-async fn seed(officer: &Api, officer_ws: &mut Ws, expert_ws: &mut Ws, plan: Plan) -> String {
-    let Plan { subject, reply, photo, verdict, code } = plan;
-    let mut body = hotline_tests::new_request(subject);
-    body["body"] = json!(format!("Question about {subject}"));
-    let (status, created) = officer.post("/api/v1/requests", &body).await;
-    check(status, &created, 201);
-    let id = created["request"]["id"].as_str().unwrap().to_string();
-    expert_ws.send(json!({"type": "claim", "request_id": id})).await;
-    wait_request(expert_ws, &id, "claimed").await;
-    send_and_ack(expert_ws, json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": format!("See {code}."), "cites": [code]})).await;
-    let mut frame = json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": reply});
-    if photo {
-        let (status, uploaded) = officer.upload(&id, "plate.png", images::png(48, 32), "image/png").await;
-        check(status, &uploaded, 201);
-        frame["attachments"] = json!([uploaded["attachment"]["id"]]);
-    }
-    send_and_ack(officer_ws, frame).await;
-    expert_ws
-        .send(json!({"type": "close", "request_id": id, "outcome": {"verdict": verdict, "controls": [code], "note": "Done."}}))
-        .await;
-    wait_request(expert_ws, &id, "closed").await;
-    id
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
@@ -74,9 +20,15 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     let mut officer_ws = officer.ws().await;
     let mut expert_ws = expert.ws().await;
 
-    let photo_id = seed(&officer, &mut officer_ws, &mut expert_ws, Plan { subject: "Five-axis milling machine", reply: "Photo attached.", photo: true, verdict: "controlled", code: "2B001" }).await;
-    seed(&officer, &mut officer_ws, &mut expert_ws, Plan { subject: "Carbon fibre prepreg", reply: "Two rolls.", photo: false, verdict: "licence_check", code: "1C010" }).await;
-    let markup_id = seed(&officer, &mut officer_ws, &mut expert_ws, Plan { subject: "Markup subject", reply: IMG, photo: false, verdict: "not_controlled", code: "2B001" }).await;
+    let plan = |subject: &str, reply: &str, photo: bool, verdict: &str, code: &str| ClosedRequest {
+        reply: Some(reply.to_string()),
+        photo,
+        ..ClosedRequest::new(subject, verdict, code)
+    };
+    let mut desk = Desk { server: &server, officer: &officer, officer_ws: &mut officer_ws, expert_ws: &mut expert_ws };
+    let photo_id = desk.close(&plan("Five-axis milling machine", "Photo attached.", true, "controlled", "2B001")).await;
+    desk.close(&plan("Carbon fibre prepreg", "Two rolls.", false, "licence_check", "1C010")).await;
+    let markup_id = desk.close(&plan("Markup subject", IMG, false, "not_controlled", "2B001")).await;
 
     // Headers of the pages.
     let page = reqwest::get(format!("{}/review", server.base)).await.unwrap();

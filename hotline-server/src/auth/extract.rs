@@ -7,7 +7,6 @@ use axum::http::{header, HeaderMap};
 
 use crate::access::Caller;
 use crate::auth::tokens::token_hash;
-use crate::clock;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::sessions;
@@ -43,7 +42,7 @@ impl FromRequestParts<AppState> for Caller {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, AppError> {
         let token = session_token(&parts.headers).ok_or(AppError::Unauthenticated)?;
         let hash = token_hash(&token);
-        let now = clock::now_unix();
+        let now = state.config.clock.now_unix();
         let user = state.store.readers.read(move |conn| sessions::find_session(conn, &hash, now)).await?;
         user.map(|user| Caller { user }).ok_or(AppError::Unauthenticated)
     }

@@ -10,7 +10,6 @@ use axum::Json;
 use hotline_protocol::{Attachment, AttachmentEnvelope};
 
 use crate::access::Caller;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::media::{self, CleanImage, MediaError};
 use crate::routes::body::read_limited;
@@ -113,7 +112,7 @@ pub async fn upload(
     .await
     .map_err(AppError::internal)?
     .map_err(AppError::internal)?;
-    let (stored, now) = (record.clone(), clock::now_rfc3339());
+    let (stored, now) = (record.clone(), state.config.clock.now_rfc3339());
     if let Err(error) = state.store.writer.write(move |conn| attachments::insert_attachment(conn, &caller, &stored, &now)).await {
         let _ = tokio::fs::remove_file(&photo).await;
         let _ = tokio::fs::remove_file(&thumb).await;

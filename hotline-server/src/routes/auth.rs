@@ -47,8 +47,9 @@ pub async fn login(
     };
     let token = new_token();
     let ttl = state.config.limits.session_ttl.as_secs() as i64;
-    let expires_at = clock::now_unix() + ttl;
-    let (hash, user_id, now) = (token_hash(&token), user.id.clone(), clock::now_rfc3339());
+    let at = state.config.clock.now();
+    let expires_at = at.unix_timestamp() + ttl;
+    let (hash, user_id, now) = (token_hash(&token), user.id.clone(), clock::rfc3339(at));
     state.store.writer.write(move |conn| sessions::insert_session(conn, &hash, &user_id, &now, expires_at)).await?;
     state.metrics.logins_ok.fetch_add(1, Ordering::Relaxed);
     tracing::info!(user_id = %user.id, "login");
@@ -65,7 +66,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, _caller: Caller, headers: HeaderMap) -> AppResult<Response> {
     let token = session_token(&headers).ok_or(AppError::Unauthenticated)?;
     let hash = token_hash(&token);
-    let now = clock::now_unix();
+    let now = state.config.clock.now_unix();
     state.store.writer.write(move |conn| sessions::delete_session(conn, &hash, now)).await?;
     let cookie = format!("{SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     let mut response = StatusCode::NO_CONTENT.into_response();

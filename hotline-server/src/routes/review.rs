@@ -12,7 +12,6 @@ use hotline_protocol::{
 use serde::{Deserialize, Serialize};
 
 use crate::access::Caller;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
@@ -110,7 +109,7 @@ pub async fn annotate(
     if !new.training_case && new.note.trim().is_empty() {
         return Err(AppError::invalid("empty_annotation", "write a note or mark the request as a training case"));
     }
-    let now = clock::now_rfc3339();
+    let now = state.config.clock.now_rfc3339();
     let annotation = state.store.writer.write(move |conn| review::add_annotation(conn, &caller, &id, &new, &now)).await?;
     Ok((StatusCode::CREATED, Json(AnnotationEnvelope { annotation })).into_response())
 }
