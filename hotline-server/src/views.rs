@@ -13,7 +13,8 @@ pub fn pseudonym(key: &[u8], user: &User) -> User {
     User { id: alias.clone(), username: alias.clone(), display_name: alias, role: Role::Officer }
 }
 
-fn user_for(caller: &Caller, key: &[u8], user: User) -> User {
+/// A person as the caller may see them.
+pub fn user_for(caller: &Caller, key: &[u8], user: User) -> User {
     if caller.role() == Role::Trainer && user.role == Role::Officer { pseudonym(key, &user) } else { user }
 }
 

@@ -5,7 +5,7 @@ use hotline_protocol::{Event, EventKind, Message, User};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::requests::load_facts;
-use super::users::optional_user_from_row;
+use super::users::{optional_user_from_row, user_from_row};
 use super::{StoreError, StoreResult};
 use crate::access::{self, Caller};
 
@@ -202,4 +202,14 @@ pub fn set_read_mark(conn: &Connection, caller: &Caller, request_id: &str, seq: 
     )?
     .execute(params![request_id, caller.id(), seq as i64])?;
     Ok(seq)
+}
+
+/// The stored read marks of `request_id`, except `except_user`'s own: who has read up to which seq.
+pub fn read_marks(conn: &Connection, request_id: &str, except_user: &str) -> StoreResult<Vec<(User, u64)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT u.id, u.username, u.display_name, u.role, m.seq FROM read_marks m JOIN users u ON u.id = m.user_id
+         WHERE m.request_id = ?1 AND m.user_id <> ?2 ORDER BY u.username",
+    )?;
+    let marks = statement.query_map(params![request_id, except_user], |row| Ok((user_from_row(row, 0)?, row.get::<_, i64>(4)?.max(0) as u64)))?;
+    Ok(marks.collect::<Result<Vec<_>, _>>()?)
 }

@@ -190,7 +190,8 @@ where
     }
 
     /// Registers for live events first, then replays from the store: anything committed after the replay's
-    /// read arrives live, anything in both is forwarded once (by seq).
+    /// read arrives live, anything in both is forwarded once (by seq). Then the other participants' stored read
+    /// marks follow as `read` frames, so a client that was away learns how far the others have read.
     async fn subscribe(&mut self, request_id: String, after_seq: u64) -> Result<(), Handled> {
         self.require_access(&request_id, access::require_visible).await?;
         self.state.hub.subscribe(self.conn_id, &request_id);
@@ -217,6 +218,12 @@ where
         }
         if let Some(mark) = self.subscriptions.get_mut(&request_id) {
             *mark = (*mark).max(last);
+        }
+        let (id, me) = (request_id.clone(), self.caller.id().to_string());
+        let marks = self.state.store.readers.read(move |conn| events::read_marks(conn, &id, &me)).await.map_err(AppError::from)?;
+        for (user, seq) in marks {
+            let user = crate::views::user_for(&self.caller, &self.state.pseudonym_key, user);
+            self.send(&ServerFrame::Read { request_id: request_id.clone(), user, seq }).await?;
         }
         Ok(())
     }
