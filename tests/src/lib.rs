@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod field;
 pub mod images;
+pub mod raw_ws;
 pub mod seed;
 mod server;
 mod ws;

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use hotline_tests::raw_ws::SilentPeer;
 use hotline_tests::{check, check_error, uuid, Api, TestServer};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -179,13 +180,31 @@ async fn catalogue_bundle_health_metrics_demo_and_backup() {
 async fn a_silent_connection_is_reaped() {
     let server = TestServer::start_with(&["--heartbeat-secs", "1"]);
     let officer = server.user("olga", "officer").await;
-    let mut ws = officer.ws().await;
-    ws.check_alive().await;
-    // A dead peer answers no ping: not reading for a while is how a test client plays dead. The server pings
-    // every second and gives up after three silent seconds.
-    tokio::time::sleep(Duration::from_secs(4)).await;
-    let close = ws.closed().await.expect("a close frame");
-    assert_eq!(close.code, CloseCode::Away);
-    assert!(close.reason.contains("heartbeat"));
+    // A dead peer answers no ping; this one reads (to see the pings and the close) but never answers.
+    let mut peer = SilentPeer::connect(&officer.base, &officer.token).await;
+    peer.send_text(r#"{"type":"ping"}"#).await;
+    let pong: Value = serde_json::from_str(&peer.next_text(Duration::from_secs(15)).await).unwrap();
+    assert_eq!(pong["type"], "pong");
+    assert_eq!(open_connections(&officer).await, 1);
+
+    // The server pings every second and gives up after three silent seconds: wait for that to happen (the
+    // timeout only bounds a failing test).
+    let reaped = peer.until_reaped(Duration::from_secs(20)).await;
+    assert!(reaped.pings >= 1, "the server sent no ping before reaping: {reaped:?}");
+    let (code, reason) = reaped.close.expect("a close frame");
+    assert_eq!(code, u16::from(CloseCode::Away));
+    assert!(reason.contains("heartbeat"), "{reason}");
+    // The server forgets the connection before it sends the close frame.
+    assert_eq!(open_connections(&officer).await, 0);
     officer.ws().await.check_alive().await;
+}
+
+/// `hotline_ws_connections` of `/metrics`.
+async fn open_connections(api: &Api) -> i64 {
+    let metrics = api.http.get(format!("{}/metrics", api.base)).send().await.unwrap().text().await.unwrap();
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("hotline_ws_connections "))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no hotline_ws_connections in /metrics:\n{metrics}"))
 }
