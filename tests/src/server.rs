@@ -35,6 +35,8 @@ pub struct TestServer {
     args: Vec<String>,
     /// The file the server's clock reads (see [`TestServer::set_clock`]).
     clock_file: PathBuf,
+    /// The server's `RUST_LOG`, kept for restarts.
+    log_filter: String,
 }
 
 /// The file that steers the test build's clock for the server on `data_dir` (beside the data dir, not in it).
@@ -50,14 +52,25 @@ impl TestServer {
 
     /// Starts a server on a fresh temporary data dir with extra `serve` arguments.
     pub fn start_with(args: &[&str]) -> TestServer {
+        Self::start_logging("info", args)
+    }
+
+    /// Starts a server on a fresh temporary data dir with `RUST_LOG=log_filter` and extra `serve` arguments; its
+    /// log is [`TestServer::log`].
+    pub fn start_logging(log_filter: &str, args: &[&str]) -> TestServer {
         let temp = tempfile::tempdir().expect("temporary dir");
         let data_dir = temp.path().join("data");
-        let mut server = Self::spawn(data_dir, args.iter().map(|a| a.to_string()).collect());
+        let mut server = Self::spawn(data_dir, args.iter().map(|a| a.to_string()).collect(), log_filter.to_string());
         server._temp = Some(temp);
         server
     }
 
-    fn spawn(data_dir: PathBuf, args: Vec<String>) -> TestServer {
+    /// Everything the server has written to its log (stderr) so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data_dir.join("server-test.log")).expect("server log")
+    }
+
+    fn spawn(data_dir: PathBuf, args: Vec<String>, log_filter: String) -> TestServer {
         std::fs::create_dir_all(&data_dir).expect("data dir");
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -69,7 +82,7 @@ impl TestServer {
             .arg(&data_dir)
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(&args)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", &log_filter)
             .env("HOTLINE_TEST_CLOCK_FILE", clock_file(&data_dir))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -91,7 +104,7 @@ impl TestServer {
             panic!("the server did not print its `listening on` line; its log:\n{log}")
         });
         let port = url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in the listening line");
-        TestServer { child: Some(child), base: url, port, clock_file: clock_file(&data_dir), data_dir, _temp: None, args }
+        TestServer { child: Some(child), base: url, port, clock_file: clock_file(&data_dir), data_dir, _temp: None, args, log_filter }
     }
 
     /// From now on the server's clock reads `at` (RFC 3339), until the next call: every time the server records
@@ -179,7 +192,7 @@ impl TestServer {
     /// Starts the server again on the same data dir (after [`TestServer::kill9`] or [`TestServer::terminate`]).
     pub fn restart(&mut self) {
         assert!(self.child.is_none(), "stop the server first");
-        let mut again = Self::spawn(self.data_dir.clone(), self.args.clone());
+        let mut again = Self::spawn(self.data_dir.clone(), self.args.clone(), self.log_filter.clone());
         self.child = again.child.take();
         self.base = std::mem::take(&mut again.base);
         self.port = again.port;
