@@ -150,10 +150,10 @@ impl IntoResponse for AppError {
         }
         let body = ErrorBody::new(self.code(), self.public_message());
         let mut response = (status, Json(body)).into_response();
-        if let AppError::RateLimited { retry_after_s } = self {
-            if let Ok(value) = HeaderValue::from_str(&retry_after_s.max(1).to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
+        if let AppError::RateLimited { retry_after_s } = self
+            && let Ok(value) = HeaderValue::from_str(&retry_after_s.max(1).to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
         response
     }

@@ -56,6 +56,27 @@ struct HubState {
     watchers: HashSet<ConnId>,
 }
 
+/// What offering a frame to a connection's outbound queue came to.
+#[derive(Debug, PartialEq, Eq)]
+enum Offer {
+    Queued,
+    /// The queue is full: the connection is not keeping up.
+    Full,
+    /// The connection is gone (unregistered or closing).
+    Gone,
+}
+
+impl HubState {
+    /// Puts `item` on connection `id`'s outbound queue without waiting.
+    fn offer(&self, id: &ConnId, item: Outbound) -> Offer {
+        match self.connections.get(id).map(|connection| connection.outbound.try_send(item)) {
+            Some(Ok(())) => Offer::Queued,
+            Some(Err(mpsc::error::TrySendError::Full(_))) => Offer::Full,
+            Some(Err(mpsc::error::TrySendError::Closed(_))) | None => Offer::Gone,
+        }
+    }
+}
+
 /// Counters of the hub, for `/metrics`.
 #[derive(Debug, Default)]
 pub struct HubStats {
@@ -182,10 +203,8 @@ impl Hub {
     fn broadcast_presence(&self, state: &HubState, user: &User, on_call: bool, except: Option<ConnId>) {
         let text = encode(&ServerFrame::Presence { user: user.clone(), on_call });
         for id in state.watchers.iter().filter(|id| Some(**id) != except) {
-            if let Some(connection) = state.connections.get(id) {
-                if connection.outbound.try_send(Outbound::Frame(text.clone())).is_err() {
-                    self.stats.dropped_ephemeral.fetch_add(1, Ordering::Relaxed);
-                }
+            if state.offer(id, Outbound::Frame(text.clone())) == Offer::Full {
+                self.stats.dropped_ephemeral.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
@@ -198,9 +217,8 @@ impl Hub {
         let text = encode(&ServerFrame::Event { event: event.clone() });
         let mut lagging = Vec::new();
         for id in subscribers {
-            let Some(connection) = state.connections.get(id) else { continue };
             let item = Outbound::Event { request_id: request_id.clone(), seq: event.seq, text: text.clone() };
-            if let Err(mpsc::error::TrySendError::Full(_)) = connection.outbound.try_send(item) {
+            if state.offer(id, item) == Offer::Full {
                 lagging.push(*id);
             }
         }
@@ -229,10 +247,8 @@ impl Hub {
             if Some(id) == except || !sent.insert(id) {
                 continue;
             }
-            if let Some(connection) = state.connections.get(&id) {
-                if let Err(mpsc::error::TrySendError::Full(_)) = connection.outbound.try_send(Outbound::Frame(text.clone())) {
-                    lagging_subscribers.push(id);
-                }
+            if state.offer(&id, Outbound::Frame(text.clone())) == Offer::Full {
+                lagging_subscribers.push(id);
             }
         }
         let watchers: Vec<ConnId> = state.watchers.iter().copied().collect();
@@ -240,10 +256,8 @@ impl Hub {
             if Some(id) == except || !sent.insert(id) {
                 continue;
             }
-            if let Some(connection) = state.connections.get(&id) {
-                if let Err(mpsc::error::TrySendError::Full(_)) = connection.outbound.try_send(Outbound::Frame(text.clone())) {
-                    lagging_watchers.push(id);
-                }
+            if state.offer(&id, Outbound::Frame(text.clone())) == Offer::Full {
+                lagging_watchers.push(id);
             }
         }
         for id in lagging_subscribers {
@@ -264,10 +278,8 @@ impl Hub {
         let Some(subscribers) = state.subscribers.get(request_id) else { return };
         let text = encode(frame);
         for id in subscribers.iter().filter(|id| **id != except) {
-            if let Some(connection) = state.connections.get(id) {
-                if connection.outbound.try_send(Outbound::Frame(text.clone())).is_err() {
-                    self.stats.dropped_ephemeral.fetch_add(1, Ordering::Relaxed);
-                }
+            if state.offer(id, Outbound::Frame(text.clone())) == Offer::Full {
+                self.stats.dropped_ephemeral.fetch_add(1, Ordering::Relaxed);
             }
         }
     }

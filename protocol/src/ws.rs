@@ -46,7 +46,9 @@ pub enum ClientFrame {
     Ping,
 }
 
-/// A frame the server sends.
+/// A frame the server sends. Frames live only between being built and being encoded (or, in a client, decoded
+/// and handled), so the size of the largest variant (a whole `Request`) costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {

@@ -305,10 +305,10 @@ fn spawn_reader(mut stream: SplitStream<Socket>, side: Side, found: mpsc::Unboun
                 }
                 _ => None,
             };
-            if let Some(id) = id {
-                if found.send((id.to_string(), at)).is_err() {
-                    return;
-                }
+            if let Some(id) = id
+                && found.send((id.to_string(), at)).is_err()
+            {
+                return;
             }
         }
     }))

@@ -26,10 +26,11 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
     for value in headers.get_all(header::COOKIE) {
         let Ok(text) = value.to_str() else { continue };
         for pair in text.split(';') {
-            if let Some((name, token)) = pair.trim().split_once('=') {
-                if name == SESSION_COOKIE && !token.is_empty() {
-                    return Some(token.to_string());
-                }
+            if let Some((name, token)) = pair.trim().split_once('=')
+                && name == SESSION_COOKIE
+                && !token.is_empty()
+            {
+                return Some(token.to_string());
             }
         }
     }

@@ -43,10 +43,10 @@ impl Readers {
             None => connection::open_reader(&self.path)?,
         };
         let result = query(&conn);
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < MAX_IDLE {
-                idle.push(conn);
-            }
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < MAX_IDLE
+        {
+            idle.push(conn);
         }
         result
     }

@@ -98,10 +98,10 @@ impl Writer {
 
     /// Lets every queued write finish and commit, then stops the thread (blocking: call off the runtime).
     pub fn stop_blocking(&self) {
-        if let Ok(mut guard) = self.sender.lock() {
-            if let Some(sender) = guard.take() {
-                let _ = sender.send(Command::Stop);
-            }
+        if let Ok(mut guard) = self.sender.lock()
+            && let Some(sender) = guard.take()
+        {
+            let _ = sender.send(Command::Stop);
         }
         let thread = self.thread.lock().ok().and_then(|mut t| t.take());
         if let Some(thread) = thread {
