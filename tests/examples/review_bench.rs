@@ -8,9 +8,11 @@
 //! 1. Starts the real server once on a temporary data dir (it creates and migrates the database), adds officer,
 //!    expert and trainer accounts with `hotline-server user add --password-stdin`, and stops it (SIGTERM).
 //! 2. Bulk-loads 100,000 closed requests spread over 60 days straight into SQLite with rusqlite, 10,000 requests
-//!    per transaction: per request a `requests` row, events `created`, `claimed`, four `message`s and `closed`,
-//!    and four `messages` rows (officer, expert, officer, expert) with cited control codes. The schema's FTS5
-//!    triggers fill `transcript_fts` as the rows go in, exactly as they do for the server's own writes. Subjects
+//!    per transaction, in the order the server writes them: per request a claimed `requests` row, events
+//!    `created`, `claimed` and four `message`s with four `messages` rows (officer, expert, officer, expert) with
+//!    cited control codes, then the close (`UPDATE requests SET status = 'closed', …` and the `closed` event).
+//!    The schema's review triggers fill `review_summary`, `review_codes` and the FTS5 `review_transcripts` at
+//!    that close, exactly as they do for the server's own writes. Subjects
 //!    and bodies draw on a vocabulary of a few hundred words with a skewed (Zipf-like) distribution; one word,
 //!    `magnetometer`, is rare (the least likely item, about 1.5% of requests). This is a benchmark fixture, not a test.
 //! 3. Starts the server again on that data dir, signs in as the trainer and times 50 sequential HTTP calls of
@@ -140,6 +142,12 @@ async fn run() {
         load.bytes as f64 / 1e6
     );
 
+    if let Some(copy) = std::env::var_os("REVIEW_BENCH_SAVE_DB") {
+        // For working on the queries: a copy of the loaded database to open again without reloading.
+        let source = hotline_server::store::database_path(&server.data_dir);
+        std::fs::copy(&source, &copy).expect("copy of the database");
+        eprintln!("review_bench: saved a copy of the database as {}", std::path::Path::new(&copy).display());
+    }
     server.restart();
     let trainer = Api::login(&server.base, "bench-trainer", &trainer_password).await;
     let day = |d: i64| date_of(FIRST_DAY + d);
@@ -167,7 +175,9 @@ async fn run() {
 struct Load {
     elapsed: Duration,
     rows: u64,
-    fts_rows: u64,
+    /// Rows the review triggers made in `review_summary` (and in `review_transcripts`) and in `review_codes`.
+    summaries: u64,
+    codes: u64,
     bytes: u64,
 }
 
@@ -208,9 +218,12 @@ fn bulk_load(path: &std::path::Path) -> Load {
             let mut insert_request = tx
                 .prepare_cached(
                     "INSERT INTO requests (id, officer_id, client_request_id, status, subject, shipment, priority, assignee_id,
-                                           created_at, claimed_at, closed_at, last_seq, outcome, screening)
-                     VALUES (?1, ?2, ?3, 'closed', ?4, ?5, ?6, ?7, ?8, ?9, ?10, 7, ?11, NULL)",
+                                           created_at, claimed_at, last_seq, screening)
+                     VALUES (?1, ?2, ?3, 'claimed', ?4, ?5, ?6, ?7, ?8, ?9, 7, NULL)",
                 )
+                .expect("prepare");
+            let mut close_request = tx
+                .prepare_cached("UPDATE requests SET status = 'closed', closed_at = ?2, outcome = ?3 WHERE id = ?1")
                 .expect("prepare");
             let mut insert_event = tx
                 .prepare_cached(
@@ -266,8 +279,6 @@ fn bulk_load(path: &std::path::Path) -> Load {
                         expert.id,
                         created_s,
                         claimed_s,
-                        closed_s,
-                        outcome.to_string(),
                     ])
                     .expect("request row");
                 let created_data = json!({"subject": subject, "priority": "normal"}).to_string();
@@ -293,6 +304,7 @@ fn bulk_load(path: &std::path::Path) -> Load {
                     insert_message.execute(params![message_id, id, seq, author.id, client_msg_id, body, cites]).expect("message row");
                     insert_event.execute(params![id, seq, "message", timestamp(time), author.id, message_id, "{}"]).expect("event");
                 }
+                close_request.execute(params![id, closed_s, outcome.to_string()]).expect("close");
                 let closed_data = json!({"outcome": outcome}).to_string();
                 insert_event.execute(params![id, 7, "closed", closed_s, expert.id, None::<String>, closed_data]).expect("event");
                 rows += 12;
@@ -304,10 +316,11 @@ fn bulk_load(path: &std::path::Path) -> Load {
     }
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;").expect("checkpoint");
     let elapsed = started.elapsed();
-    let fts_rows: i64 = conn.query_row("SELECT count(*) FROM transcript_fts", [], |row| row.get(0)).expect("fts rows");
+    let summaries: i64 = conn.query_row("SELECT count(*) FROM review_summary", [], |row| row.get(0)).expect("summaries");
+    let codes: i64 = conn.query_row("SELECT count(*) FROM review_codes", [], |row| row.get(0)).expect("codes");
     drop(conn);
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    Load { elapsed, rows, fts_rows: fts_rows as u64, bytes }
+    Load { elapsed, rows, summaries: summaries as u64, codes: codes as u64, bytes }
 }
 
 fn capitalise(text: &str) -> String {
@@ -390,13 +403,14 @@ fn print_report(load: &Load, rows: &[Row], elapsed: Duration) {
     println!("Command: `cargo run --release -p hotline-tests --example review_bench` ({cores} cores; whole run {:.0} s)  ", elapsed.as_secs_f64());
     println!("`uptime` at the end: `{uptime}`\n");
     println!(
-        "Bulk load (rusqlite, {BATCH} requests per transaction, FTS5 triggers on): {:.1} s — {:.0} requests/s, {:.0} table rows/s \
-         ({} rows in requests, events and messages; {} rows in transcript_fts); database {:.0} MB\n",
+        "Bulk load (rusqlite, {BATCH} requests per transaction, review triggers on): {:.1} s — {:.0} requests/s, {:.0} table rows/s \
+         ({} rows in requests, events and messages; {} summaries and FTS5 transcripts, {} code rows); database {:.0} MB\n",
         load.elapsed.as_secs_f64(),
         REQUESTS as f64 / load.elapsed.as_secs_f64(),
         load.rows as f64 / load.elapsed.as_secs_f64(),
         load.rows,
-        load.fts_rows,
+        load.summaries,
+        load.codes,
         load.bytes as f64 / 1e6
     );
     println!("{CALLS} sequential calls each over HTTP as a trainer, after {WARMUP} warm-up calls:\n");

@@ -122,6 +122,103 @@ const MIGRATIONS: &[&str] = &[
         FROM requests;
     INSERT INTO transcript_fts (request_id, text) SELECT request_id, body FROM messages;
     "#,
+    // 3: review summaries, so that trainers' queries read narrow indexed rows instead of every request's JSON.
+    // `review_summary` holds one row per closed request (its own `id` is the key of the two tables below):
+    // times, verdict, officer, assignee, time to first expert message and to close in milliseconds.
+    // `review_codes` holds each closed request's distinct codes (outcome controls and cited codes, upper-cased)
+    // for the `control` filter and `by_control`. `review_transcripts` replaces `transcript_fts`: one contentless
+    // FTS5 row per closed request (rowid = summary id) with its subject, shipment text and every message body,
+    // each part separated by U+E000 (a token no search word can contain, so no phrase spans two parts).
+    //
+    // One trigger, `review_summarize`, computes all three from the request's current rows whenever a closed
+    // request's status, assignee, closing time or outcome is set; the other triggers re-run it (through a no-op
+    // `SET status = status`) when a closed request is inserted or gets a message or a message event, and
+    // `review_unsummarize` removes them if a request ever leaves `closed`. They run inside the writer's
+    // transaction, so the summaries are never behind or ahead of the timeline. The server closes a request once
+    // after its messages, so the transcript is tokenised once, at close. Existing closed requests are summarised
+    // by the same trigger at the end of this migration.
+    r#"
+    DROP TRIGGER transcript_fts_request;
+    DROP TRIGGER transcript_fts_message;
+    DROP TABLE transcript_fts;
+    CREATE TABLE review_summary (
+        id                INTEGER PRIMARY KEY,
+        request_id        TEXT NOT NULL UNIQUE REFERENCES requests(id),
+        request_rowid     INTEGER NOT NULL,
+        created_at        TEXT NOT NULL,
+        closed_at         TEXT,
+        verdict           TEXT,
+        officer_id        TEXT NOT NULL,
+        assignee_id       TEXT,
+        first_response_ms INTEGER,
+        resolution_ms     INTEGER
+    );
+    CREATE INDEX review_summary_by_created
+        ON review_summary(created_at, request_rowid, verdict, first_response_ms, resolution_ms);
+    CREATE INDEX review_summary_by_verdict ON review_summary(verdict, created_at, request_rowid);
+    CREATE INDEX review_summary_by_officer ON review_summary(officer_id, created_at, request_rowid);
+    CREATE INDEX review_summary_by_assignee ON review_summary(assignee_id, created_at, request_rowid);
+    CREATE TABLE review_codes (
+        code        TEXT NOT NULL,
+        summary_id  INTEGER NOT NULL,
+        PRIMARY KEY (code, summary_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX review_codes_by_summary ON review_codes(summary_id, code);
+    CREATE VIRTUAL TABLE review_transcripts USING fts5(
+        text,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER review_summarize AFTER UPDATE OF status, assignee_id, closed_at, outcome ON requests
+    WHEN new.status = 'closed' BEGIN
+        DELETE FROM review_codes WHERE summary_id = (SELECT id FROM review_summary WHERE request_id = new.id);
+        DELETE FROM review_transcripts WHERE rowid = (SELECT id FROM review_summary WHERE request_id = new.id);
+        INSERT INTO review_summary (request_id, request_rowid, created_at, closed_at, verdict, officer_id, assignee_id,
+                                    first_response_ms, resolution_ms)
+        VALUES (new.id, new.rowid, new.created_at, new.closed_at, json_extract(new.outcome, '$.verdict'),
+                new.officer_id, new.assignee_id,
+                (SELECT CAST(round((julianday(min(e.at)) - julianday(new.created_at)) * 86400000.0) AS INTEGER)
+                 FROM events e JOIN users u ON u.id = e.author_id
+                 WHERE e.request_id = new.id AND e.kind = 'message' AND u.role = 'expert' AND e.at >= new.created_at),
+                CAST(round((julianday(new.closed_at) - julianday(new.created_at)) * 86400000.0) AS INTEGER))
+        ON CONFLICT (request_id) DO UPDATE SET request_rowid = excluded.request_rowid,
+            created_at = excluded.created_at, closed_at = excluded.closed_at, verdict = excluded.verdict,
+            officer_id = excluded.officer_id, assignee_id = excluded.assignee_id,
+            first_response_ms = excluded.first_response_ms, resolution_ms = excluded.resolution_ms;
+        INSERT INTO review_codes (code, summary_id)
+            SELECT upper(j.value), s.id FROM review_summary s, json_each(new.outcome, '$.controls') j
+            WHERE s.request_id = new.id AND j.type = 'text'
+            UNION
+            SELECT upper(j.value), s.id FROM review_summary s, messages m, json_each(m.cites) j
+            WHERE s.request_id = new.id AND m.request_id = new.id AND j.type = 'text';
+        INSERT INTO review_transcripts (rowid, text)
+            SELECT s.id, concat_ws(' ' || char(57344) || ' ',
+                concat_ws(' ', new.subject, json_extract(new.shipment, '$.declared_description'),
+                    json_extract(new.shipment, '$.hs_code'), json_extract(new.shipment, '$.origin_country'),
+                    json_extract(new.shipment, '$.destination_country'), json_extract(new.shipment, '$.consignee'),
+                    json_extract(new.shipment, '$.reference')),
+                (SELECT group_concat(m.body, ' ' || char(57344) || ' ') FROM messages m WHERE m.request_id = new.id))
+            FROM review_summary s WHERE s.request_id = new.id;
+    END;
+    CREATE TRIGGER review_unsummarize AFTER UPDATE OF status ON requests
+    WHEN old.status = 'closed' AND new.status <> 'closed' BEGIN
+        DELETE FROM review_codes WHERE summary_id = (SELECT id FROM review_summary WHERE request_id = old.id);
+        DELETE FROM review_transcripts WHERE rowid = (SELECT id FROM review_summary WHERE request_id = old.id);
+        DELETE FROM review_summary WHERE request_id = old.id;
+    END;
+    CREATE TRIGGER review_closed_insert AFTER INSERT ON requests WHEN new.status = 'closed' BEGIN
+        UPDATE requests SET status = status WHERE id = new.id;
+    END;
+    CREATE TRIGGER review_message AFTER INSERT ON messages BEGIN
+        UPDATE requests SET status = status WHERE id = new.request_id AND status = 'closed';
+    END;
+    CREATE TRIGGER review_message_event AFTER INSERT ON events WHEN new.kind = 'message' BEGIN
+        UPDATE requests SET status = status WHERE id = new.request_id AND status = 'closed';
+    END;
+    UPDATE requests SET status = status WHERE status = 'closed';
+    INSERT INTO review_transcripts (review_transcripts) VALUES ('optimize');
+    "#,
 ];
 
 /// The schema version this build expects.
