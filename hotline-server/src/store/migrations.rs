@@ -226,13 +226,19 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Applies every migration newer than the database's version, each in its own transaction.
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    migrate_to(conn, SCHEMA_VERSION)
+}
+
+/// Applies the migrations newer than the database's version up to `target` (tests start from older versions).
+pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> StoreResult<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(super::StoreError::Sqlite(format!(
             "the database has schema version {current}, newer than this server's {SCHEMA_VERSION}; run a newer server"
         )));
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    let target = target.clamp(0, SCHEMA_VERSION) as usize;
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(target).skip(current as usize) {
         let version = index as i64 + 1;
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;

@@ -17,6 +17,8 @@
 mod filter;
 mod list;
 mod stats;
+#[cfg(test)]
+mod summary_tests;
 
 use hmac::{Hmac, Mac};
 use hotline_protocol::{Annotation, Event, NewAnnotation, Request, RequestStatus, ReviewDetail, Role, User};
