@@ -70,6 +70,11 @@ fn stemmer() -> &'static Stemmer {
 
 /// Folds one lowercase ASCII word from UK to US spelling; other words come back unchanged.
 pub fn fold_spelling(word: &str) -> String {
+    fold_spelling_owned(word.to_string())
+}
+
+/// [`fold_spelling`] of a word already owned: most words need no fold and come back without a copy.
+fn fold_spelling_owned(word: String) -> String {
     if let Some((_, us)) = UK_WORDS.iter().find(|(uk, _)| *uk == word) {
         return (*us).to_string();
     }
@@ -93,24 +98,26 @@ pub fn fold_spelling(word: &str) -> String {
     }
     // -ogue → -og (catalogue, analogue, dialogue).
     if word.len() >= 7 && word.ends_with("ogue") {
-        return word[..word.len() - 2].to_string();
+        let mut word = word;
+        word.truncate(word.len() - 2);
+        return word;
     }
-    word.to_string()
+    word
 }
 
 /// Lowercases and folds one raw word to ASCII.
 fn fold_word(raw: &str) -> String {
-    let lower = raw.to_lowercase();
-    let ascii = if lower.is_ascii() {
+    let ascii = if raw.is_ascii() {
+        let mut lower = raw.to_ascii_lowercase();
+        lower.retain(|c| c.is_ascii_alphanumeric());
         lower
     } else {
-        deunicode::deunicode(&lower).to_lowercase()
+        deunicode::deunicode(&raw.to_lowercase()).to_lowercase().chars().filter(char::is_ascii_alphanumeric).collect()
     };
-    let ascii: String = ascii.chars().filter(char::is_ascii_alphanumeric).collect();
     if let Some((_, digit)) = NUMBER_WORDS.iter().find(|(word, _)| *word == ascii) {
         return (*digit).to_string();
     }
-    fold_spelling(&ascii)
+    fold_spelling_owned(ascii)
 }
 
 /// Stems a folded word unless it holds a digit.
@@ -128,41 +135,61 @@ pub fn is_stopword(folded: &str) -> bool {
 }
 
 /// Splits text into raw words: runs of letters and digits, with byte offsets.
-pub fn words(text: &str) -> Box<dyn Iterator<Item = (usize, &str)> + '_> {
-    if text.is_ascii() {
-        // Fast path for the common case: byte tests, no UTF-8 decoding.
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        return Box::new(std::iter::from_fn(move || {
-            while at < bytes.len() && !bytes[at].is_ascii_alphanumeric() {
-                at += 1;
-            }
-            if at >= bytes.len() {
+pub fn words(text: &str) -> Words<'_> {
+    Words { text, at: 0 }
+}
+
+/// The iterator of [`words`]: ASCII bytes are tested directly, other characters decoded one at a time.
+#[derive(Debug, Clone)]
+pub struct Words<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+/// The character starting at byte `at` of `text` (a character boundary) if it is a letter or digit, and its
+/// length in bytes; ASCII is tested on the byte, without decoding.
+#[inline(always)]
+fn char_at(text: &str, at: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[at];
+    if byte < 0x80 {
+        return (byte.is_ascii_alphanumeric(), 1);
+    }
+    match text[at..].chars().next() {
+        Some(ch) => (ch.is_alphanumeric(), ch.len_utf8()),
+        None => (false, 1),
+    }
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = (usize, &'a str);
+
+    #[inline]
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let text = self.text;
+        let len = text.len();
+        let mut at = self.at;
+        let start = loop {
+            if at >= len {
+                self.at = at;
                 return None;
             }
-            let start = at;
-            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
-                at += 1;
+            let (is_word, n) = char_at(text, at);
+            if is_word {
+                break at;
             }
-            Some((start, &text[start..at]))
-        }));
-    }
-    let mut start: Option<usize> = None;
-    let mut chars = text.char_indices().chain(std::iter::once((text.len(), ' ')));
-    Box::new(std::iter::from_fn(move || {
-        for (index, ch) in chars.by_ref() {
-            let is_word = ch.is_alphanumeric();
-            match (start, is_word) {
-                (None, true) => start = Some(index),
-                (Some(from), false) => {
-                    start = None;
-                    return Some((from, &text[from..index]));
-                }
-                _ => {}
+            at += n;
+        };
+        at += char_at(text, at).1;
+        while at < len {
+            let (is_word, n) = char_at(text, at);
+            if !is_word {
+                break;
             }
+            at += n;
         }
-        None
-    }))
+        self.at = at;
+        Some((start, &text[start..at]))
+    }
 }
 
 /// A cheap pre-filter for highlighting: the first (up to) three letters a word must start with, lowercased and
@@ -170,44 +197,69 @@ pub fn words(text: &str) -> Box<dyn Iterator<Item = (usize, &str)> + '_> {
 /// Stems keep the first three letters of their word; the folds that change a word's start are allowed for.
 #[derive(Debug, Clone, Default)]
 pub struct WordStartFilter {
-    starts: std::collections::HashSet<String>,
+    /// The allowed starts packed by [`start_key`], in an open-addressing table (0 marks a free slot; no key is 0).
+    slots: Vec<u32>,
 }
 
-fn start_of(word: &str) -> &str {
-    let mut end = word.len().min(3);
-    while !word.is_char_boundary(end) {
-        end -= 1;
+/// The first (up to) three bytes of an ASCII word, lowercased, and how many they are, packed in one number.
+#[inline]
+fn start_key(word: &[u8]) -> u32 {
+    let n = word.len().min(3);
+    let mut key = (n as u32) << 24;
+    for (shift, byte) in word[..n].iter().enumerate() {
+        key |= u32::from(byte.to_ascii_lowercase()) << (8 * shift);
     }
-    &word[..end]
+    key
 }
 
 impl WordStartFilter {
     /// The filter for a set of analysed terms.
     pub fn new<'a>(terms: impl IntoIterator<Item = &'a String>) -> WordStartFilter {
-        let mut starts: std::collections::HashSet<String> =
-            terms.into_iter().map(|t| start_of(t).to_string()).collect();
+        let mut starts: Vec<u32> = terms.into_iter().filter(|t| t.is_ascii()).map(|t| start_key(t.as_bytes())).collect();
         let folds = NUMBER_WORDS.iter().chain(UK_WORDS.iter()).chain(UK_STARTS.iter());
         let mut extra = Vec::new();
         for (from, to) in folds {
-            if starts.contains(start_of(to)) {
-                extra.push(start_of(from).to_string());
+            if starts.contains(&start_key(to.as_bytes())) {
+                extra.push(start_key(from.as_bytes()));
             }
         }
         starts.extend(extra);
-        WordStartFilter { starts }
+        starts.sort_unstable();
+        starts.dedup();
+        let mut filter = WordStartFilter { slots: vec![0; (starts.len() * 4).next_power_of_two().max(16)] };
+        for key in starts {
+            let mut slot = filter.slot_of(key);
+            while filter.slots[slot] != 0 {
+                slot = (slot + 1) & (filter.slots.len() - 1);
+            }
+            filter.slots[slot] = key;
+        }
+        filter
+    }
+
+    #[inline]
+    fn slot_of(&self, key: u32) -> usize {
+        (key.wrapping_mul(0x9e37_79b1) >> 16) as usize & (self.slots.len() - 1)
     }
 
     /// False when `raw` (a word as written) cannot analyse to any of the terms.
+    #[inline]
     pub fn may_match(&self, raw: &str) -> bool {
         if !raw.is_ascii() {
             return true;
         }
-        let mut buffer = [0u8; 3];
-        let n = raw.len().min(3);
-        for (slot, byte) in buffer.iter_mut().zip(raw.bytes()) {
-            *slot = byte.to_ascii_lowercase();
+        if self.slots.is_empty() {
+            return false;
         }
-        std::str::from_utf8(&buffer[..n]).is_ok_and(|start| self.starts.contains(start))
+        let key = start_key(raw.as_bytes());
+        let mut slot = self.slot_of(key);
+        loop {
+            match self.slots[slot] {
+                0 => return false,
+                found if found == key => return true,
+                _ => slot = (slot + 1) & (self.slots.len() - 1),
+            }
+        }
     }
 }
 

@@ -1,15 +1,17 @@
 //! Searching a catalogue index: one implementation for the server and the offline client.
 
 mod expand;
+mod merge;
 mod plan;
 mod snippet;
+mod stored;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
@@ -17,10 +19,11 @@ pub use plan::{split_query, Alternative, AlternativeKind, QueryPlan, WordGroup};
 pub use snippet::escape_html;
 
 use crate::analysis::{CatalogueTokenizer, TOKENIZER_NAME};
+use merge::{Combine, MergeQuery};
 use crate::build::{read_manifest, Manifest, TANTIVY_DIR};
 use crate::codes::{hs_display, CodeToken};
 use crate::schema::{CatalogueFields, KIND_PRIOR, TEXT_WEIGHTS};
-use crate::{Entry, Error, HitRecord, Kind, Result};
+use crate::{Entry, Error, Kind, Result};
 
 /// Score of a hit on its own code.
 const OWN_CODE_BOOST: f32 = 40.0;
@@ -30,6 +33,9 @@ const CODE_PREFIX_BOOST: f32 = 10.0;
 const REF_CONTROL_BOOST: f32 = 8.0;
 /// Score of a hit mapped to a typed HS code (cards, and controls through cards).
 const REF_HS_BOOST: f32 = 12.0;
+/// Decompressed doc store blocks kept per segment (16 KiB each, so at most 8 MiB): the full catalogue stores
+/// about 7 MiB, and with tantivy's default of 100 blocks most hits decompressed a block again.
+const DOC_STORE_CACHE_BLOCKS: usize = 512;
 /// Most hits one search returns.
 pub const MAX_LIMIT: usize = 100;
 
@@ -101,7 +107,11 @@ impl CatalogueIndex {
         })?;
         index.tokenizers().register(TOKENIZER_NAME, CatalogueTokenizer);
         let fields = CatalogueFields::from_schema(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(DOC_STORE_CACHE_BLOCKS)
+            .try_into()?;
         Ok(CatalogueIndex { dir: dir.to_path_buf(), manifest, reader, fields, screening: std::sync::OnceLock::new() })
     }
 
@@ -157,18 +167,6 @@ impl CatalogueIndex {
         })
     }
 
-    fn load_hit(&self, searcher: &Searcher, address: tantivy::DocAddress) -> Result<HitRecord> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let json = doc
-            .get_first(self.fields.hit)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::BadQuery("index document without its hit record".into()))?;
-        serde_json::from_str(json).map_err(|e| Error::BadBundle {
-            path: self.dir.clone(),
-            problem: format!("stored hit unreadable: {e}"),
-        })
-    }
-
     /// Analyses a query without running it (for tests and `--explain`).
     pub fn plan(&self, query: &str) -> Result<QueryPlan> {
         plan::plan_query(&self.searcher(), &self.fields, query)
@@ -198,10 +196,12 @@ impl CatalogueIndex {
             total = count;
             let mut highlight = snippet::SnippetQuery::new(plan.highlight_terms(), plan.words.len());
             for (score, address) in top {
-                let hit = self.load_hit(&searcher, address)?;
+                let json = stored::hit_json(&searcher, self.fields.hit, address)?;
+                let hit = stored::parse_hit(&json, &self.dir)?;
                 let matched_codes = matched_codes(&hit, &plan.codes);
+                let text = snippet::HitText { title: &hit.title, names: &hit.names, body: &hit.body };
                 hits.push(SearchHit {
-                    snippet: snippet::snippet(&hit, &mut highlight, &matched_codes),
+                    snippet: snippet::snippet(&text, &mut highlight, &matched_codes),
                     id: hit.id,
                     kind: hit.kind,
                     title: hit.title,
@@ -243,22 +243,24 @@ impl CatalogueIndex {
             return None;
         }
         let f = &self.fields;
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Unions are `MergeQuery`s: they score as tantivy's `BooleanQuery` of `Should` clauses and
+        // `DisjunctionMaxQuery` do, without their per-union buffers.
+        let mut should: Vec<Box<dyn Query>> = Vec::new();
         for code in &plan.codes {
             match code {
                 CodeToken::Eccn(eccn) => {
-                    should.push((Occur::Should, constant(f.code, eccn, OWN_CODE_BOOST)));
-                    should.push((Occur::Should, constant(f.ref_control, eccn, REF_CONTROL_BOOST)));
+                    should.push(constant(f.code, eccn, OWN_CODE_BOOST));
+                    should.push(constant(f.ref_control, eccn, REF_CONTROL_BOOST));
                 }
                 CodeToken::EccnPrefix(prefix) => {
                     let boost = if prefix.len() >= 3 { CODE_PREFIX_BOOST * 1.5 } else { CODE_PREFIX_BOOST * 0.3 };
-                    should.push((Occur::Should, constant(f.code_prefix, prefix, boost)));
+                    should.push(constant(f.code_prefix, prefix, boost));
                 }
                 CodeToken::Hs(digits) => {
-                    should.push((Occur::Should, constant(f.code, digits, OWN_CODE_BOOST)));
+                    should.push(constant(f.code, digits, OWN_CODE_BOOST));
                     if digits.len() >= 4 {
-                        should.push((Occur::Should, constant(f.code_prefix, digits, CODE_PREFIX_BOOST)));
-                        should.push((Occur::Should, constant(f.ref_hs, digits, REF_HS_BOOST)));
+                        should.push(constant(f.code_prefix, digits, CODE_PREFIX_BOOST));
+                        should.push(constant(f.ref_hs, digits, REF_HS_BOOST));
                     }
                 }
             }
@@ -266,9 +268,9 @@ impl CatalogueIndex {
         for group in &plan.words {
             let alternatives: Vec<Box<dyn Query>> =
                 group.alternatives.iter().map(|alt| self.alternative_query(alt)).collect();
-            should.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, 0.1))));
+            should.push(Box::new(MergeQuery::new(alternatives, Combine::DisMax { tie_breaker: 0.1 })));
         }
-        let matching: Box<dyn Query> = Box::new(BooleanQuery::new(should));
+        let matching: Box<dyn Query> = Box::new(MergeQuery::new(should, Combine::Sum));
         let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(kind) = request.kind {
             filters.push((Occur::Must, term_query(f.kind, kind.as_str())));
@@ -288,7 +290,7 @@ impl CatalogueIndex {
             .terms
             .iter()
             .map(|term| {
-                let fields: Vec<(Occur, Box<dyn Query>)> = TEXT_WEIGHTS
+                let fields: Vec<Box<dyn Query>> = TEXT_WEIGHTS
                     .iter()
                     .map(|(field, weight)| {
                         let query = TermQuery::new(
@@ -296,10 +298,10 @@ impl CatalogueIndex {
                             IndexRecordOption::WithFreqs,
                         );
                         let boost = weight * alternative.weight;
-                        (Occur::Should, Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>)
+                        Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>
                     })
                     .collect();
-                (Occur::Must, Box::new(BooleanQuery::new(fields)) as Box<dyn Query>)
+                (Occur::Must, Box::new(MergeQuery::new(fields, Combine::Sum)) as Box<dyn Query>)
             })
             .collect();
         if per_term.len() == 1 {
@@ -319,7 +321,7 @@ fn constant(field: tantivy::schema::Field, text: &str, score: f32) -> Box<dyn Qu
 }
 
 /// The codes of an entry that a query's codes hit, in display form, for the snippet.
-fn matched_codes(entry: &HitRecord, codes: &[CodeToken]) -> Vec<String> {
+fn matched_codes(entry: &stored::StoredHit<'_>, codes: &[CodeToken]) -> Vec<String> {
     let mut found = Vec::new();
     let own = entry.code.as_deref().and_then(crate::schema::normalised_code);
     for code in codes {
