@@ -135,8 +135,9 @@ impl HotlineApi {
         Ok(envelope.request)
     }
 
-    /// POST /api/v1/requests/{id}/attachments, one multipart part `file`.
-    pub async fn upload_photo(&self, request_id: &str, file_name: &str, jpeg: Vec<u8>) -> Result<Attachment> {
+    /// POST /api/v1/requests/{id}/attachments, one multipart part `file`, with the photo's own id as its
+    /// `Idempotency-Key`: a retry after a lost answer gets the photo stored the first time, not a second copy.
+    pub async fn upload_photo(&self, request_id: &str, file_name: &str, jpeg: Vec<u8>, client_photo_id: &str) -> Result<Attachment> {
         let part = reqwest::multipart::Part::bytes(jpeg)
             .file_name(file_name.to_string())
             .mime_str("image/jpeg")
@@ -144,7 +145,7 @@ impl HotlineApi {
         let form = reqwest::multipart::Form::new().part("file", part);
         let url = self.url(&format!("/requests/{request_id}/attachments"));
         let envelope: AttachmentEnvelope =
-            self.json(self.http.post(url).multipart(form).timeout(UPLOAD_TIMEOUT)).await?;
+            self.json(self.http.post(url).header("idempotency-key", client_photo_id).multipart(form).timeout(UPLOAD_TIMEOUT)).await?;
         Ok(envelope.attachment)
     }
 

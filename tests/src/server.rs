@@ -284,17 +284,19 @@ impl Api {
 
     /// Uploads a file to a request as the multipart part `file`.
     pub async fn upload(&self, request_id: &str, file_name: &str, bytes: Vec<u8>, content_type: &str) -> (u16, Value) {
+        Self::finish(self.upload_request(request_id, file_name, bytes, content_type).send().await.expect("upload")).await
+    }
+
+    /// Uploads a file with an `Idempotency-Key`.
+    pub async fn upload_keyed(&self, request_id: &str, file_name: &str, bytes: Vec<u8>, content_type: &str, key: &str) -> (u16, Value) {
+        let request = self.upload_request(request_id, file_name, bytes, content_type).header("idempotency-key", key);
+        Self::finish(request.send().await.expect("upload")).await
+    }
+
+    fn upload_request(&self, request_id: &str, file_name: &str, bytes: Vec<u8>, content_type: &str) -> reqwest::RequestBuilder {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str(content_type).expect("mime");
         let form = reqwest::multipart::Form::new().part("file", part);
-        let response = self
-            .http
-            .post(format!("{}/api/v1/requests/{request_id}/attachments", self.base))
-            .bearer_auth(&self.token)
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload");
-        Self::finish(response).await
+        self.http.post(format!("{}/api/v1/requests/{request_id}/attachments", self.base)).bearer_auth(&self.token).multipart(form)
     }
 
     /// Opens a request; panics unless 201.

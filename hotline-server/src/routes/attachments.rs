@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::media::{self, CleanImage, MediaError};
 use crate::routes::body::read_limited;
 use crate::state::AppState;
-use crate::store::attachments::{self, AttachmentRecord};
+use crate::store::attachments::{self, AttachmentRecord, Recorded};
 
 /// Largest multipart body: the image cap plus room for the part headers.
 pub const MAX_UPLOAD_BODY: usize = 10 * 1024 * 1024 + 64 * 1024;
@@ -61,19 +61,62 @@ fn write_whole(path: &FsPath, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&partial, path)
 }
 
-/// POST /api/v1/requests/{id}/attachments: one multipart part named `file` (JPEG, PNG or WebP).
+/// The optional `Idempotency-Key` header: the client's own id (a UUID) for this photo.
+fn idempotency_key(headers: &axum::http::HeaderMap) -> AppResult<Option<String>> {
+    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
+    value
+        .to_str()
+        .ok()
+        .filter(|key| uuid::Uuid::parse_str(key).is_ok())
+        .map(|key| Some(key.to_ascii_lowercase()))
+        .ok_or_else(|| AppError::bad_request("invalid_field", "Idempotency-Key must be a UUID, one per photo"))
+}
+
+/// The wire form of a stored attachment.
+fn attachment_of(record: AttachmentRecord) -> Attachment {
+    Attachment {
+        url: format!("/api/v1/attachments/{}", record.id),
+        thumb_url: format!("/api/v1/attachments/{}/thumb", record.id),
+        id: record.id,
+        content_type: record.content_type,
+        width: record.width,
+        height: record.height,
+        bytes: record.bytes,
+    }
+}
+
+/// `200` with a photo stored by an earlier upload with the same key.
+fn stored_before(record: AttachmentRecord) -> Response {
+    (StatusCode::OK, Json(AttachmentEnvelope { attachment: attachment_of(record) })).into_response()
+}
+
+/// POST /api/v1/requests/{id}/attachments: one multipart part named `file` (JPEG, PNG or WebP). With an
+/// `Idempotency-Key` the caller used before for this request the answer is `200` with the photo stored then,
+/// and nothing is stored again.
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
     Path(request_id): Path<String>,
     request: axum::extract::Request,
 ) -> AppResult<Response> {
-    let (check_caller, check_id) = (caller.clone(), request_id.clone());
-    state
+    let key = idempotency_key(request.headers())?;
+    let (check_caller, check_id, check_key) = (caller.clone(), request_id.clone(), key.clone());
+    let earlier = state
         .store
         .readers
-        .read(move |conn| attachments::require_uploader(conn, &check_caller, &check_id))
+        .read(move |conn| {
+            attachments::require_uploader(conn, &check_caller, &check_id)?;
+            match check_key {
+                Some(key) => attachments::earlier_upload(conn, &check_caller, &key)?
+                    .map(|earlier| attachments::same_request(earlier, &check_id))
+                    .transpose(),
+                None => Ok(None),
+            }
+        })
         .await?;
+    if let Some(earlier) = earlier {
+        return Ok(stored_before(earlier));
+    }
     // Read the body whole first (bounded, oversized ones drained) so that a 413 reaches the client.
     let (parts, body) = request.into_parts();
     let bytes = read_limited(body, MAX_UPLOAD_BODY).await?;
@@ -113,21 +156,25 @@ pub async fn upload(
     .map_err(AppError::internal)?
     .map_err(AppError::internal)?;
     let (stored, now) = (record.clone(), state.config.clock.now_rfc3339());
-    if let Err(error) = state.store.writer.write(move |conn| attachments::insert_attachment(conn, &caller, &stored, &now)).await {
-        let _ = tokio::fs::remove_file(&photo).await;
-        let _ = tokio::fs::remove_file(&thumb).await;
-        return Err(error.into());
+    let recorded = state
+        .store
+        .writer
+        .write(move |conn| attachments::insert_attachment(conn, &caller, &stored, key.as_deref(), &now))
+        .await;
+    match recorded {
+        Ok(Recorded::New) => Ok((StatusCode::CREATED, Json(AttachmentEnvelope { attachment: attachment_of(record) })).into_response()),
+        Ok(Recorded::Earlier(earlier)) => {
+            // The same photo was stored while this one was being cleaned: keep that one.
+            let _ = tokio::fs::remove_file(&photo).await;
+            let _ = tokio::fs::remove_file(&thumb).await;
+            Ok(stored_before(earlier))
+        }
+        Err(error) => {
+            let _ = tokio::fs::remove_file(&photo).await;
+            let _ = tokio::fs::remove_file(&thumb).await;
+            Err(error.into())
+        }
     }
-    let attachment = Attachment {
-        url: format!("/api/v1/attachments/{}", record.id),
-        thumb_url: format!("/api/v1/attachments/{}/thumb", record.id),
-        id: record.id,
-        content_type: record.content_type,
-        width: record.width,
-        height: record.height,
-        bytes: record.bytes,
-    };
-    Ok((StatusCode::CREATED, Json(AttachmentEnvelope { attachment })).into_response())
 }
 
 async fn serve_file(state: &AppState, caller: Caller, id: String, thumbnail: bool) -> AppResult<Response> {

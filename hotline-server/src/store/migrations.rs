@@ -219,6 +219,13 @@ const MIGRATIONS: &[&str] = &[
     UPDATE requests SET status = status WHERE status = 'closed';
     INSERT INTO review_transcripts (review_transcripts) VALUES ('optimize');
     "#,
+    // 4: idempotent uploads. `client_upload_id` is the uploader's own id for a photo (the `Idempotency-Key`
+    // header), unique per uploader, so a retried upload finds the photo stored the first time.
+    r#"
+    ALTER TABLE attachments ADD COLUMN client_upload_id TEXT;
+    CREATE UNIQUE INDEX attachments_by_client_upload ON attachments(uploader_id, client_upload_id)
+        WHERE client_upload_id IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build expects.
