@@ -65,6 +65,10 @@ pub struct ReviewStats {
     pub resolution_s: Percentiles,
     pub by_verdict: BTreeMap<String, u64>,
     pub by_control: BTreeMap<String, u64>,
+    /// Requests per Commerce Control List category (`"0"`..`"9"`, an ECCN's first digit), each request once
+    /// per category among its codes. Beyond the contract's fields; absent from older servers.
+    #[serde(default)]
+    pub by_category: BTreeMap<String, u64>,
     pub by_day: Vec<DayCount>,
 }
 

@@ -562,6 +562,7 @@ fn check_stats(stats: &Value, seeded: &[&Seeded], from: &str, to: &str) {
     close(&stats["resolution_s"]["p90"], nearest_rank(&resolution, 90.0));
     let mut by_verdict: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_control: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_category: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_day: BTreeMap<String, u64> = BTreeMap::new();
     let (mut day, last) = (Date::parse(from, format_description!("[year]-[month]-[day]")).unwrap(), Date::parse(to, format_description!("[year]-[month]-[day]")).unwrap());
     while day <= last {
@@ -571,13 +572,18 @@ fn check_stats(stats: &Value, seeded: &[&Seeded], from: &str, to: &str) {
     for s in seeded {
         *by_verdict.entry(s.verdict.to_string()).or_default() += 1;
         let codes: BTreeSet<&String> = s.controls.iter().chain(&s.cites).collect();
+        let categories: BTreeSet<&str> = codes.iter().map(|code| &code[..1]).collect();
         for code in codes {
             *by_control.entry(code.clone()).or_default() += 1;
+        }
+        for category in categories {
+            *by_category.entry(category.to_string()).or_default() += 1;
         }
         *by_day.get_mut(&s.created_at[..10]).expect("a day of the range") += 1;
     }
     assert_eq!(stats["by_verdict"], json!(by_verdict));
     assert_eq!(stats["by_control"], json!(by_control));
+    assert_eq!(stats["by_category"], json!(by_category), "requests per control-list category, once each");
     let day_list: Vec<Value> = by_day.iter().map(|(day, n)| json!({"day": day, "requests": n})).collect();
     assert_eq!(stats["by_day"], json!(day_list), "requests per day, zero days included");
 }

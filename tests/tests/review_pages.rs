@@ -1,7 +1,7 @@
 //! The trainer review pages at `/review`, in a real headless Chromium: closed requests seeded through the real
 //! REST and WebSocket API (one with a photo, one whose messages are markup); a trainer signs in at `/review`,
 //! sees the list, opens a transcript (shipment, photo thumbnail, events, outcome), adds an annotation, and sees
-//! the statistics page with SVG bar charts. Markup in a message shows as text, nothing runs, and the page breaks
+//! the statistics page with SVG bar charts (days, times, verdicts, codes, categories). Markup in a message shows as text, nothing runs, and the page breaks
 //! no rule of its own Content-Security-Policy.
 
 use hotline_tests::browser::Browser;
@@ -95,6 +95,11 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     let controls = browser.js("return [...document.querySelectorAll('#chart-controls svg text')].map(t => t.textContent)", vec![]).await;
     assert!(controls.as_array().unwrap().iter().any(|t| t == "2B001"), "{controls}");
     browser.wait_text("#stats-figures", "First response p50").await;
+    let times = browser.js("return document.querySelectorAll('#chart-times svg rect').length", vec![]).await;
+    assert_eq!(times, json!(4), "first response and resolution, p50 and p90");
+    let categories = browser.js("return [...document.querySelectorAll('#chart-categories svg text')].map(t => t.textContent)", vec![]).await;
+    let categories: Vec<&str> = categories.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    assert_eq!(categories, ["2 Materials processing", "2", "1 Materials, chemicals, toxins", "1"], "categories, most asked first");
 
     assert!(browser.open_alert().await.is_none(), "an alert ran");
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());

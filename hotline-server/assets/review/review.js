@@ -213,7 +213,21 @@ async function annotate(event) {
 
 // ---------- statistics ----------
 
-function barChart(container, rows, { width = 720, barHeight = 18, label = 140 } = {}) {
+// Commerce Control List categories, by the first digit of an ECCN.
+const CATEGORIES = {
+  0: "0 Nuclear and miscellaneous",
+  1: "1 Materials, chemicals, toxins",
+  2: "2 Materials processing",
+  3: "3 Electronics",
+  4: "4 Computers",
+  5: "5 Telecoms and info security",
+  6: "6 Sensors and lasers",
+  7: "7 Navigation and avionics",
+  8: "8 Marine",
+  9: "9 Aerospace and propulsion",
+};
+
+function barChart(container, rows, { width = 720, barHeight = 18, label = 140, format = String } = {}) {
   clear(container);
   if (!rows.length) {
     container.append(el("p", { text: "Nothing to count." }));
@@ -227,9 +241,9 @@ function barChart(container, rows, { width = 720, barHeight = 18, label = 140 } 
     const y = 6 + i * (barHeight + 6);
     chart.append(svg("text", { x: label - 6, y: y + barHeight - 5, "text-anchor": "end" }, name));
     const bar = svg("rect", { class: "bar", x: label, y, width: Math.max(1, (value / max) * room), height: barHeight });
-    bar.append(svg("title", {}, `${name}: ${value}`));
+    bar.append(svg("title", {}, `${name}: ${format(value)}`));
     chart.append(bar);
-    chart.append(svg("text", { x: label + (value / max) * room + 4, y: y + barHeight - 5 }, String(value)));
+    chart.append(svg("text", { x: label + (value / max) * room + 4, y: y + barHeight - 5 }, format(value)));
   });
   container.append(chart);
 }
@@ -270,8 +284,20 @@ async function loadStats() {
   figure("Resolution p90", duration(stats.resolution_s.p90));
   dayChart($("chart-days"), stats.by_day || []);
   barChart($("chart-verdicts"), Object.entries(stats.by_verdict || {}));
-  const controls = Object.entries(stats.by_control || {}).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10);
+  const times = [
+    ["First response p50", stats.first_response_s.p50],
+    ["First response p90", stats.first_response_s.p90],
+    ["Resolution p50", stats.resolution_s.p50],
+    ["Resolution p90", stats.resolution_s.p90],
+  ].filter(([, seconds]) => seconds != null);
+  barChart($("chart-times"), times, { format: duration });
+  const mostFirst = (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]);
+  const controls = Object.entries(stats.by_control || {}).sort(mostFirst).slice(0, 10);
   barChart($("chart-controls"), controls);
+  const categories = Object.entries(stats.by_category || {})
+    .map(([digit, count]) => [CATEGORIES[digit] || `Category ${digit}`, count])
+    .sort(mostFirst);
+  barChart($("chart-categories"), categories, { label: 210 });
 }
 
 // ---------- training cases ----------

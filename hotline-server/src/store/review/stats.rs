@@ -51,6 +51,7 @@ fn count(map: &mut BTreeMap<String, u64>, key: &str) {
 
 /// Statistics of the matching closed requests. `by_control` counts each request once per distinct code among its
 /// outcome's and its messages' cited codes, trimmed and upper-cased (so it agrees with the `control` filter);
+/// `by_category` counts each request once per control-list category (ECCN first digit) among those codes;
 /// `by_day` lists every day of the range (or from the first to the last request) with zero days included.
 pub fn stats(conn: &Connection, caller: &Caller, filter: &ReviewFilter) -> StoreResult<ReviewStats> {
     let viewer = Viewer::new(conn, caller)?;
@@ -71,7 +72,7 @@ pub fn stats(conn: &Connection, caller: &Caller, filter: &ReviewFilter) -> Store
         resolution.extend(row.get::<_, Option<i64>>(4)?);
         Ok(true)
     })?;
-    let by_control = control_counts(conn, &matched, &selection)?;
+    let (by_control, by_category) = control_counts(conn, &matched, &selection)?;
     let first = filter.from.clone().or_else(|| per_day.keys().next().cloned());
     let last = filter.to.clone().or_else(|| per_day.keys().next_back().cloned());
     let mut by_day = Vec::new();
@@ -95,15 +96,28 @@ pub fn stats(conn: &Connection, caller: &Caller, filter: &ReviewFilter) -> Store
         resolution_s: percentiles(resolution),
         by_verdict,
         by_control,
+        by_category,
         by_day,
     })
 }
 
-/// Requests per code among the summaries `matched`: each request once per distinct trimmed, upper-cased code.
-fn control_counts(conn: &Connection, matched: &[i64], selection: &Selection) -> StoreResult<BTreeMap<String, u64>> {
+/// The Commerce Control List category (the ECCN's first digit, `"0"`..`"9"`) of a code, `None` for codes
+/// that are not ECCNs (HS codes, `EAR99`, ...).
+pub fn ccl_category(code: &str) -> Option<&str> {
+    hotline_index::codes::canonical_eccn(code).and(code.trim().get(..1))
+}
+
+/// Requests per code among the summaries `matched`: each request once per distinct trimmed, upper-cased code;
+/// and requests per control-list category, each request once per distinct category among its codes.
+fn control_counts(
+    conn: &Connection,
+    matched: &[i64],
+    selection: &Selection,
+) -> StoreResult<(BTreeMap<String, u64>, BTreeMap<String, u64>)> {
     let mut by_control: BTreeMap<String, u64> = BTreeMap::new();
+    let mut by_category: BTreeMap<String, u64> = BTreeMap::new();
     if matched.is_empty() {
-        return Ok(by_control);
+        return Ok((by_control, by_category));
     }
     let mut set = IdSet::default();
     for &id in matched {
@@ -124,6 +138,11 @@ fn control_counts(conn: &Connection, matched: &[i64], selection: &Selection) -> 
     let mut flush = |codes: &mut Vec<String>| {
         codes.sort_unstable();
         codes.dedup();
+        let mut categories: Vec<&str> = codes.iter().filter_map(|code| ccl_category(code)).collect();
+        categories.dedup(); // sorted codes: a category's codes are neighbours
+        for category in categories {
+            count(&mut by_category, category);
+        }
         for code in codes.drain(..) {
             *by_control.entry(code).or_default() += 1;
         }
@@ -143,7 +162,7 @@ fn control_counts(conn: &Connection, matched: &[i64], selection: &Selection) -> 
         }
     }
     flush(&mut codes);
-    Ok(by_control)
+    Ok((by_control, by_category))
 }
 
 #[cfg(test)]
@@ -158,5 +177,14 @@ mod tests {
         assert_eq!(nearest_rank(&mut [7], 90.0), Some(7));
         assert_eq!(nearest_rank(&mut [], 50.0), None);
         assert_eq!(percentiles(vec![1500, 250, 1000]), Percentiles { p50: Some(1.0), p90: Some(1.5) });
+    }
+
+    #[test]
+    fn categories_are_the_first_digit_of_eccns_only() {
+        assert_eq!(ccl_category("2B001"), Some("2"));
+        assert_eq!(ccl_category("9E003"), Some("9"));
+        assert_eq!(ccl_category("8459.61"), None);
+        assert_eq!(ccl_category("EAR99"), None);
+        assert_eq!(ccl_category("2X001"), None);
     }
 }
