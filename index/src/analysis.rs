@@ -139,24 +139,74 @@ pub fn words(text: &str) -> Words<'_> {
     Words { text, at: 0 }
 }
 
-/// The iterator of [`words`]: ASCII bytes are tested directly, other characters decoded one at a time.
+/// The iterator of [`words`]: ASCII bytes are classified by a table, other characters decoded one at a time.
 #[derive(Debug, Clone)]
 pub struct Words<'a> {
     text: &'a str,
     at: usize,
 }
 
-/// The character starting at byte `at` of `text` (a character boundary) if it is a letter or digit, and its
-/// length in bytes; ASCII is tested on the byte, without decoding.
-#[inline(always)]
-fn char_at(text: &str, at: usize) -> (bool, usize) {
-    let byte = text.as_bytes()[at];
-    if byte < 0x80 {
-        return (byte.is_ascii_alphanumeric(), 1);
+/// Byte classes for splitting: ASCII separators, ASCII letters and digits, and bytes of other characters.
+const SEPARATOR: u8 = 0;
+const ASCII_WORD: u8 = 1;
+const NON_ASCII: u8 = 2;
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [NON_ASCII; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = if (byte as u8).is_ascii_alphanumeric() { ASCII_WORD } else { SEPARATOR };
+        byte += 1;
     }
+    table
+};
+
+/// The character starting at byte `at` of `text` (a character boundary, not ASCII): whether it is a letter or
+/// digit, and its length in bytes.
+#[cold]
+fn decode_at(text: &str, at: usize) -> (bool, usize) {
     match text[at..].chars().next() {
         Some(ch) => (ch.is_alphanumeric(), ch.len_utf8()),
         None => (false, 1),
+    }
+}
+
+impl<'a> Words<'a> {
+    /// The next word, its offset, and whether it is all ASCII (known from the split, without another pass).
+    #[inline]
+    pub fn next_word(&mut self) -> Option<(usize, &'a str, bool)> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut at = self.at;
+        let start = loop {
+            let Some(&byte) = bytes.get(at) else {
+                self.at = at;
+                return None;
+            };
+            match BYTE_CLASS[usize::from(byte)] {
+                ASCII_WORD => break at,
+                SEPARATOR => at += 1,
+                _ => match decode_at(text, at) {
+                    (true, _) => break at,
+                    (false, n) => at += n,
+                },
+            }
+        };
+        let mut ascii = true;
+        while let Some(&byte) = bytes.get(at) {
+            match BYTE_CLASS[usize::from(byte)] {
+                ASCII_WORD => at += 1,
+                SEPARATOR => break,
+                _ => match decode_at(text, at) {
+                    (true, n) => {
+                        ascii = false;
+                        at += n;
+                    }
+                    (false, _) => break,
+                },
+            }
+        }
+        self.at = at;
+        Some((start, &text[start..at], ascii))
     }
 }
 
@@ -165,30 +215,7 @@ impl<'a> Iterator for Words<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<(usize, &'a str)> {
-        let text = self.text;
-        let len = text.len();
-        let mut at = self.at;
-        let start = loop {
-            if at >= len {
-                self.at = at;
-                return None;
-            }
-            let (is_word, n) = char_at(text, at);
-            if is_word {
-                break at;
-            }
-            at += n;
-        };
-        at += char_at(text, at).1;
-        while at < len {
-            let (is_word, n) = char_at(text, at);
-            if !is_word {
-                break;
-            }
-            at += n;
-        }
-        self.at = at;
-        Some((start, &text[start..at]))
+        self.next_word().map(|(start, word, _)| (start, word))
     }
 }
 
@@ -245,7 +272,13 @@ impl WordStartFilter {
     /// False when `raw` (a word as written) cannot analyse to any of the terms.
     #[inline]
     pub fn may_match(&self, raw: &str) -> bool {
-        if !raw.is_ascii() {
+        self.may_match_word(raw, raw.is_ascii())
+    }
+
+    /// [`WordStartFilter::may_match`] for a word known to be all ASCII or not, as [`Words::next_word`] tells.
+    #[inline]
+    pub fn may_match_word(&self, raw: &str, is_ascii: bool) -> bool {
+        if !is_ascii {
             return true;
         }
         if self.slots.is_empty() {

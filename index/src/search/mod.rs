@@ -5,13 +5,14 @@ mod merge;
 mod plan;
 mod snippet;
 mod stored;
+mod term;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
@@ -20,6 +21,7 @@ pub use snippet::escape_html;
 
 use crate::analysis::{CatalogueTokenizer, TOKENIZER_NAME};
 use merge::{Combine, MergeQuery};
+use term::{FieldStats, WeightedTermQuery};
 use crate::build::{read_manifest, Manifest, TANTIVY_DIR};
 use crate::codes::{hs_display, CodeToken};
 use crate::schema::{CatalogueFields, KIND_PRIOR, TEXT_WEIGHTS};
@@ -180,7 +182,7 @@ impl CatalogueIndex {
         let limit = request.limit.clamp(1, MAX_LIMIT);
         let mut hits = Vec::new();
         let mut total = 0;
-        if let Some(query) = self.build_query(&plan, request) {
+        if let Some(query) = self.build_query(&searcher, &plan, request)? {
             let ranked = TopDocs::with_limit(limit).tweak_score(move |segment: &tantivy::SegmentReader| {
                 let kinds = segment
                     .fast_fields()
@@ -238,9 +240,9 @@ impl CatalogueIndex {
             .collect()
     }
 
-    fn build_query(&self, plan: &QueryPlan, request: &SearchRequest) -> Option<Box<dyn Query>> {
+    fn build_query(&self, searcher: &Searcher, plan: &QueryPlan, request: &SearchRequest) -> Result<Option<Box<dyn Query>>> {
         if plan.is_empty() {
-            return None;
+            return Ok(None);
         }
         let f = &self.fields;
         // Unions are `MergeQuery`s: they score as tantivy's `BooleanQuery` of `Should` clauses and
@@ -265,9 +267,16 @@ impl CatalogueIndex {
                 }
             }
         }
+        let stats = if plan.words.is_empty() {
+            Vec::new()
+        } else {
+            TEXT_WEIGHTS.iter().map(|(field, _)| FieldStats::new(searcher, f.text(*field))).collect::<tantivy::Result<_>>()?
+        };
         for group in &plan.words {
-            let alternatives: Vec<Box<dyn Query>> =
-                group.alternatives.iter().map(|alt| self.alternative_query(alt)).collect();
+            let mut alternatives: Vec<Box<dyn Query>> = Vec::with_capacity(group.alternatives.len());
+            for alternative in &group.alternatives {
+                alternatives.extend(self.alternative_query(searcher, &stats, alternative)?);
+            }
             should.push(Box::new(MergeQuery::new(alternatives, Combine::DisMax { tie_breaker: 0.1 })));
         }
         let matching: Box<dyn Query> = Box::new(MergeQuery::new(should, Combine::Sum));
@@ -279,36 +288,44 @@ impl CatalogueIndex {
             filters.push((Occur::Must, term_query(f.category, category)));
         }
         if filters.is_empty() {
-            return Some(matching);
+            return Ok(Some(matching));
         }
         filters.push((Occur::Must, matching));
-        Some(Box::new(BooleanQuery::new(filters)))
+        Ok(Some(Box::new(BooleanQuery::new(filters))))
     }
 
-    fn alternative_query(&self, alternative: &Alternative) -> Box<dyn Query> {
-        let per_term: Vec<(Occur, Box<dyn Query>)> = alternative
-            .terms
-            .iter()
-            .map(|term| {
-                let fields: Vec<Box<dyn Query>> = TEXT_WEIGHTS
-                    .iter()
-                    .map(|(field, weight)| {
-                        let query = TermQuery::new(
-                            Term::from_field_text(self.fields.text(*field), term),
-                            IndexRecordOption::WithFreqs,
-                        );
-                        let boost = weight * alternative.weight;
-                        Box::new(BoostQuery::new(Box::new(query), boost)) as Box<dyn Query>
-                    })
-                    .collect();
-                (Occur::Must, Box::new(MergeQuery::new(fields, Combine::Sum)) as Box<dyn Query>)
-            })
-            .collect();
-        if per_term.len() == 1 {
+    /// The query of one reading of a word: every term in one of the text fields, weighted per field. Fields that
+    /// lack a term get no clause (it would match nothing, and a term query costs a BM25 weight to build); a
+    /// reading with a term that no field holds gets no query at all.
+    /// `stats` are the text fields' statistics, in the order of [`TEXT_WEIGHTS`].
+    fn alternative_query(
+        &self,
+        searcher: &Searcher,
+        stats: &[FieldStats],
+        alternative: &Alternative,
+    ) -> Result<Option<Box<dyn Query>>> {
+        let mut per_term: Vec<(Occur, Box<dyn Query>)> = Vec::with_capacity(alternative.terms.len());
+        for term in &alternative.terms {
+            let mut fields: Vec<Box<dyn Query>> = Vec::with_capacity(TEXT_WEIGHTS.len());
+            for ((field, weight), stats) in TEXT_WEIGHTS.iter().zip(stats) {
+                let term = Term::from_field_text(self.fields.text(*field), term);
+                let doc_freq = searcher.doc_freq(&term)?;
+                if doc_freq == 0 {
+                    continue;
+                }
+                let boost = weight * alternative.weight;
+                fields.push(Box::new(WeightedTermQuery::new(stats, term, doc_freq, boost)));
+            }
+            if fields.is_empty() {
+                return Ok(None);
+            }
+            per_term.push((Occur::Must, Box::new(MergeQuery::new(fields, Combine::Sum))));
+        }
+        Ok(Some(if per_term.len() == 1 {
             per_term.into_iter().next().map(|(_, q)| q).expect("one term")
         } else {
             Box::new(BooleanQuery::new(per_term))
-        }
+        }))
     }
 }
 

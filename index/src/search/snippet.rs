@@ -68,8 +68,9 @@ struct Window {
 /// one holding the most distinct matched terms.
 fn best_window(text: &str, query: &mut SnippetQuery) -> Option<Window> {
     query.matches.clear();
-    for (start, raw) in words(text) {
-        if !query.filter.may_match(raw) {
+    let mut split = words(text);
+    while let Some((start, raw, is_ascii)) = split.next_word() {
+        if !query.filter.may_match_word(raw, is_ascii) {
             continue;
         }
         let term_index = match query.seen.get(raw) {
