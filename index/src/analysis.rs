@@ -178,31 +178,32 @@ impl<'a> Words<'a> {
         let bytes = text.as_bytes();
         let mut at = self.at;
         let start = loop {
+            // Runs of ASCII separators, then one character that is not one.
+            at += bytes[at..].iter().position(|&b| BYTE_CLASS[usize::from(b)] != SEPARATOR).unwrap_or(bytes.len() - at);
             let Some(&byte) = bytes.get(at) else {
                 self.at = at;
                 return None;
             };
-            match BYTE_CLASS[usize::from(byte)] {
-                ASCII_WORD => break at,
-                SEPARATOR => at += 1,
-                _ => match decode_at(text, at) {
-                    (true, _) => break at,
-                    (false, n) => at += n,
-                },
+            if byte < 0x80 {
+                break at;
+            }
+            match decode_at(text, at) {
+                (true, _) => break at,
+                (false, n) => at += n,
             }
         };
         let mut ascii = true;
-        while let Some(&byte) = bytes.get(at) {
-            match BYTE_CLASS[usize::from(byte)] {
-                ASCII_WORD => at += 1,
-                SEPARATOR => break,
-                _ => match decode_at(text, at) {
+        loop {
+            at += bytes[at..].iter().position(|&b| BYTE_CLASS[usize::from(b)] != ASCII_WORD).unwrap_or(bytes.len() - at);
+            match bytes.get(at) {
+                Some(&byte) if byte >= 0x80 => match decode_at(text, at) {
                     (true, n) => {
                         ascii = false;
                         at += n;
                     }
                     (false, _) => break,
                 },
+                _ => break,
             }
         }
         self.at = at;
@@ -415,6 +416,9 @@ mod tests {
         assert_eq!(ascii, vec![(2, "5"), (4, "axis"), (10, "CNC"), (15, "2B001"), (21, "b")]);
         let unicode: Vec<_> = words("5-axis, Zürich").collect();
         assert_eq!(unicode, vec![(0, "5"), (2, "axis"), (8, "Zürich")]);
+        let mut split = words("Zürich abc «éa» x—y");
+        let flags: Vec<_> = std::iter::from_fn(|| split.next_word()).map(|(_, word, ascii)| (word, ascii)).collect();
+        assert_eq!(flags, vec![("Zürich", false), ("abc", true), ("éa", false), ("x", true), ("y", true)]);
     }
 
     #[test]
