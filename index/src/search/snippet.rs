@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::analysis::{analyse_filtered, words, WordStartFilter};
+use crate::analysis::{fold, stem, words, WordStartFilter, STEM_TAIL};
 
 /// Longest snippet, in bytes of source text.
 const WINDOW: usize = 220;
@@ -76,8 +76,13 @@ fn best_window(text: &str, query: &mut SnippetQuery) -> Option<Window> {
         let term_index = match query.seen.get(raw) {
             Some(known) => *known,
             None => {
-                let analysed = analyse_filtered(raw, &query.filter);
-                let index = analysed.first().and_then(|t| query.terms.iter().position(|term| *term == t.term));
+                // Folding is cheap, stemming is not: only a word that starts like some term is stemmed.
+                let index = fold(raw)
+                    .filter(|folded| query.stem_starts.iter().any(|start| folded.starts_with(start.as_str())))
+                    .and_then(|folded| {
+                        let term = stem(&folded);
+                        query.terms.iter().position(|t| *t == term)
+                    });
                 query.seen.insert(raw.to_string(), index);
                 index
             }
@@ -181,6 +186,8 @@ pub struct SnippetQuery {
     pub terms: BTreeSet<String>,
     pub filter: WordStartFilter,
     pub wanted: usize,
+    /// Each term less its last [`STEM_TAIL`] letters: a folded word that starts with none of them stems to no term.
+    stem_starts: Vec<String>,
     /// Words already analysed during this search, and which term (if any) each is: hits share most words.
     seen: HashMap<String, Option<usize>, BuildHasherDefault<WordHasher>>,
     /// Scratch space reused across texts and hits: the matches of the current text, and counts per term.
@@ -192,7 +199,19 @@ impl SnippetQuery {
     /// The highlighting of a query with `wanted` words and these terms.
     pub fn new(terms: BTreeSet<String>, wanted: usize) -> SnippetQuery {
         let filter = WordStartFilter::new(&terms);
-        SnippetQuery { terms, filter, wanted, seen: HashMap::default(), matches: Vec::new(), counts: Vec::new() }
+        let mut stem_starts: Vec<String> =
+            terms.iter().map(|t| t.get(..t.len().saturating_sub(STEM_TAIL)).unwrap_or_default().to_string()).collect();
+        stem_starts.sort_unstable();
+        stem_starts.dedup();
+        SnippetQuery {
+            terms,
+            filter,
+            wanted,
+            stem_starts,
+            seen: HashMap::default(),
+            matches: Vec::new(),
+            counts: Vec::new(),
+        }
     }
 }
 
