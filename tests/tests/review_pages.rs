@@ -1,13 +1,24 @@
 //! The trainer review pages at `/review`, in a real headless Chromium: closed requests seeded through the real
-//! REST and WebSocket API (one with a photo, one whose messages are markup); a trainer signs in at `/review`,
+//! REST and WebSocket API (nine on the days before today, on the steered clock; today one with a photo, one
+//! whose messages are markup); a trainer signs in at `/review`,
 //! sees the list, opens a transcript (shipment, photo thumbnail, events, outcome), adds an annotation, and sees
 //! the statistics page with SVG bar charts (days, times, verdicts, codes, categories). Markup in a message shows as text, nothing runs, and the page breaks
 //! no rule of its own Content-Security-Policy.
 
-use hotline_tests::browser::Browser;
-use hotline_tests::seed::{ClosedRequest, Desk};
+use hotline_tests::browser::{screenshot_path, Browser};
+use hotline_tests::seed::{ClosedRequest, Desk, Timeline};
 use hotline_tests::TestServer;
 use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+/// Requests of the nine days before today, one a day, laid out on the server's steered clock.
+const HISTORY_DAYS: i64 = 9;
+
+/// The server's time format.
+fn wire_time(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    at.format(format).unwrap()
+}
 
 const IMG: &str = "<img src=x onerror=alert(1)>";
 
@@ -26,6 +37,16 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
         ..ClosedRequest::new(subject, verdict, code)
     };
     let mut desk = Desk { server: &server, officer: &officer, officer_ws: &mut officer_ws, expert_ws: &mut expert_ws };
+    // History first (referred, 5A002), on the nine days before today; then today's three on the system clock.
+    let today = OffsetDateTime::now_utc().date();
+    for day in 1..=HISTORY_DAYS {
+        let created = (today - Duration::days(day)).midnight().assume_utc() + Duration::hours(12);
+        let at = |minutes: i64| wire_time(created + Duration::minutes(minutes));
+        let timeline = Timeline { created: at(0), claimed: at(2), answered: at(4 + day), replied: at(30), closed: at(40 + 5 * day) };
+        desk.close(&ClosedRequest { timeline: Some(timeline), ..ClosedRequest::new(&format!("Encryption module, day {day}"), "referred", "5A002") })
+            .await;
+    }
+    server.clear_clock();
     let photo_id = desk.close(&plan("Five-axis milling machine", "Photo attached.", true, "controlled", "2B001")).await;
     desk.close(&plan("Carbon fibre prepreg", "Two rolls.", false, "licence_check", "1C010")).await;
     let markup_id = desk.close(&plan("Markup subject", IMG, false, "not_controlled", "2B001")).await;
@@ -50,10 +71,11 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     browser.click("#login-submit").await;
     browser.wait_visible("#list-view").await;
 
-    // The list: the three closed requests.
-    browser.wait_text("#list-total", "(3)").await;
+    // The list: every closed request.
+    browser.wait_text("#list-total", "(12)").await;
     browser.wait_text("#list-body .subject", "Five-axis milling machine").await;
     browser.wait_text("#list-body .subject", "Carbon fibre prepreg").await;
+    browser.screenshot(&screenshot_path("review-list.png")).await;
     // The export links carry the filters.
     browser.type_into("#f-verdict", "controlled").await;
     browser.click("#f-apply").await;
@@ -88,10 +110,12 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     browser.click("#f-apply").await;
     browser.click("#nav-stats").await;
     browser.wait_visible("#stats-view").await;
-    browser.wait_text("#stats-total", "3 requests").await;
+    browser.wait_text("#stats-total", "12 requests").await;
     browser.wait_js("a bar chart of days", "return document.querySelectorAll('#chart-days svg rect').length > 0").await;
+    let days = browser.js("return document.querySelectorAll('#chart-days svg rect').length", vec![]).await;
+    assert_eq!(days, json!(HISTORY_DAYS + 1), "a bar for each day from the first request's to today");
     let bars = browser.js("return document.querySelectorAll('#chart-verdicts svg rect').length", vec![]).await;
-    assert_eq!(bars, json!(3), "three verdicts");
+    assert_eq!(bars, json!(4), "four verdicts");
     let controls = browser.js("return [...document.querySelectorAll('#chart-controls svg text')].map(t => t.textContent)", vec![]).await;
     assert!(controls.as_array().unwrap().iter().any(|t| t == "2B001"), "{controls}");
     browser.wait_text("#stats-figures", "First response p50").await;
@@ -99,7 +123,12 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     assert_eq!(times, json!(4), "first response and resolution, p50 and p90");
     let categories = browser.js("return [...document.querySelectorAll('#chart-categories svg text')].map(t => t.textContent)", vec![]).await;
     let categories: Vec<&str> = categories.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
-    assert_eq!(categories, ["2 Materials processing", "2", "1 Materials, chemicals, toxins", "1"], "categories, most asked first");
+    assert_eq!(
+        categories,
+        ["5 Telecoms and info security", "9", "2 Materials processing", "2", "1 Materials, chemicals, toxins", "1"],
+        "categories, most asked first"
+    );
+    browser.screenshot(&screenshot_path("review-stats.png")).await;
 
     assert!(browser.open_alert().await.is_none(), "an alert ran");
     assert_eq!(browser.csp_violations().await, Vec::<String>::new());
