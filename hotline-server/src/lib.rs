@@ -58,8 +58,8 @@ pub fn app(state: AppState) -> Router {
         .nest("/api/v1", routes::api_routes())
         .route("/healthz", get(routes::ops::healthz))
         .route("/metrics", get(routes::ops::metrics))
-        .merge(console::routes())
-        .merge(review_pages::routes())
+        .merge(console::SITE.routes())
+        .merge(review_pages::SITE.routes())
         .fallback(routes::ops::not_found)
         .layer(CompressionLayer::new());
     Router::new()

@@ -1,6 +1,6 @@
 //! Operations: graceful shutdown (SIGTERM → sockets closed with 1001, exit 0, data kept), login rate limits,
 //! the catalogue bundle's ETag / 304 / gzip, cookies, `/healthz`, `/metrics`, `--demo`, backup and restore,
-//! and reaping of silent connections.
+//! reaping of silent connections, and the embedded pages' security headers and ETags.
 
 use std::time::Duration;
 
@@ -207,4 +207,57 @@ async fn open_connections(api: &Api) -> i64 {
         .find_map(|line| line.strip_prefix("hotline_ws_connections "))
         .and_then(|value| value.trim().parse().ok())
         .unwrap_or_else(|| panic!("no hotline_ws_connections in /metrics:\n{metrics}"))
+}
+
+/// The console and the review pages as a browser fetches them: the page at its path with and without a trailing
+/// slash, its files with their content types, the security headers on every answer, 304 when the browser's ETag
+/// is still the file's, and an unknown file answered 404 in the API's error shape. No sign-in is needed to load a
+/// page: it signs in by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_pages_carry_their_security_headers_and_revalidate_by_etag() {
+    let server = TestServer::start();
+    let http = reqwest::Client::new();
+    let pages = [
+        ("/console", "/console/assets/console.js", "connect-src 'self' ws: wss:"),
+        ("/review", "/review/assets/review.js", "connect-src 'self';"),
+    ];
+    for (page, script, connect) in pages {
+        let mut tags = Vec::new();
+        for (path, content_type) in [
+            (page.to_string(), "text/html; charset=utf-8"),
+            (format!("{page}/"), "text/html; charset=utf-8"),
+            (script.to_string(), "text/javascript; charset=utf-8"),
+            (format!("{page}/assets/http.js"), "text/javascript; charset=utf-8"),
+        ] {
+            let response = http.get(format!("{}{path}", server.base)).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let headers = response.headers().clone();
+            assert_eq!(headers["content-type"], content_type, "{path}");
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && csp.contains(connect), "{path}: {csp}");
+            assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+            assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
+            assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+            assert_eq!(headers["cache-control"], "no-cache", "{path}");
+            let etag = headers["etag"].to_str().unwrap().to_string();
+            assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() == 34, "{path}: {etag}");
+            assert!(!response.bytes().await.unwrap().is_empty(), "{path}");
+
+            let again = http.get(format!("{}{path}", server.base)).header("if-none-match", &etag).send().await.unwrap();
+            assert_eq!(again.status(), 304, "{path} with its own ETag");
+            assert_eq!(again.headers()["etag"], etag.as_str());
+            assert!(again.headers().contains_key("content-security-policy"));
+            let stale = http.get(format!("{}{path}", server.base)).header("if-none-match", "\"0123\"").send().await.unwrap();
+            assert_eq!(stale.status(), 200, "{path} with a stale ETag");
+            tags.push(etag);
+        }
+        assert_eq!(tags[0], tags[1], "{page} and {page}/ are the same page");
+        assert_ne!(tags[0], tags[2], "a page and its script have different ETags");
+
+        let response = http.get(format!("{}{page}/assets/secrets.txt", server.base)).send().await.unwrap();
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap();
+        check_error(status, &body, 404, "not_found");
+        assert!(body["error"]["message"].as_str().unwrap().contains("secrets.txt"), "{body}");
+    }
 }
