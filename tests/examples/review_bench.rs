@@ -17,6 +17,8 @@
 //!    `magnetometer`, is rare (the least likely item, about 1.5% of requests). This is a benchmark fixture, not a test.
 //! 3. Starts the server again on that data dir, signs in as the trainer and times 50 sequential HTTP calls of
 //!    each query (after 3 warm-up calls), reporting p50 and p99.
+//! 4. Times the CSV and JSON exports (every matching row, no paging) of a 30-day range and of all 60 days, 5 calls
+//!    each after one warm-up, with the server's resident memory before them and its peak (`VmHWM`) after.
 //!
 //! The server is the real `hotline-server` command line (`hotline_server::cli::main()`) in a child process: this
 //! example runs itself as the server when its first argument is `--data-dir`, as `hotline_bench` does.
@@ -168,8 +170,67 @@ async fn run() {
         eprintln!("review_bench: {name}");
         rows.push(measure(&trainer, name, path).await);
     }
+    let rss_before = proc_status_kib(server.pid(), "VmRSS");
+    let mut exports = Vec::new();
+    for (format, from, to) in [("csv", day(10), day(39)), ("json", day(10), day(39)), ("csv", first.clone(), last.clone()), ("json", first.clone(), last.clone())] {
+        let name = format!("export.{format}, {from} … {to}");
+        eprintln!("review_bench: {name}");
+        exports.push(measure_export(&trainer, &name, &format!("/api/v1/review/export.{format}?from={from}&to={to}")).await);
+    }
+    let memory = ExportMemory { rss_before, peak: proc_status_kib(server.pid(), "VmHWM") };
     drop(server);
-    print_report(&load, &rows, started.elapsed());
+    print_report(&load, &rows, &exports, &memory, started.elapsed());
+}
+
+/// One export's timings: the body's size and its rows (CSV lines after the header, or the JSON array's length).
+struct ExportRow {
+    name: String,
+    rows: usize,
+    bytes: usize,
+    p50: Duration,
+    max: Duration,
+}
+
+/// The server's resident memory before the exports and its peak after them, in KiB.
+struct ExportMemory {
+    rss_before: u64,
+    peak: u64,
+}
+
+const EXPORT_CALLS: usize = 5;
+
+async fn measure_export(api: &Api, name: &str, path: &str) -> ExportRow {
+    let url = format!("{}{path}", api.base);
+    let mut samples = Vec::with_capacity(EXPORT_CALLS);
+    let (mut rows, mut bytes) = (0, 0);
+    for i in 0..1 + EXPORT_CALLS {
+        let start = Instant::now();
+        let response = api.http.get(&url).bearer_auth(&api.token).send().await.expect("export request");
+        assert_eq!(response.status(), 200, "GET {path}");
+        let body = response.bytes().await.expect("export body");
+        let elapsed = start.elapsed();
+        bytes = body.len();
+        rows = if path.contains("export.json") {
+            serde_json::from_slice::<Vec<Value>>(&body).expect("a JSON array").len()
+        } else {
+            csv::Reader::from_reader(&body[..]).records().map(|record| record.expect("a CSV record")).count()
+        };
+        if i >= 1 {
+            samples.push(elapsed);
+        }
+    }
+    samples.sort();
+    ExportRow { name: name.into(), rows, bytes, p50: samples[samples.len().div_ceil(2) - 1], max: *samples.last().expect("samples") }
+}
+
+/// A `kB` line of `/proc/<pid>/status` (`VmRSS`, `VmHWM`).
+fn proc_status_kib(pid: u32, key: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc/<pid>/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(key).and_then(|rest| rest.strip_prefix(':')))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("{key} in /proc/{pid}/status"))
 }
 
 struct Load {
@@ -396,7 +457,7 @@ fn ms(duration: Duration) -> String {
     format!("{:.1}", duration.as_secs_f64() * 1000.0)
 }
 
-fn print_report(load: &Load, rows: &[Row], elapsed: Duration) {
+fn print_report(load: &Load, rows: &[Row], exports: &[ExportRow], memory: &ExportMemory, elapsed: Duration) {
     let uptime = Command::new("uptime").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     println!("### Review latency with {REQUESTS} closed requests ({DAYS} days, 4 messages each)\n");
@@ -419,4 +480,23 @@ fn print_report(load: &Load, rows: &[Row], elapsed: Duration) {
     for row in rows {
         println!("| {} | `GET {}` | {} | {} | {} | {} |", row.name, row.path, row.total, ms(row.p50), ms(row.p99), ms(row.max));
     }
+    println!("\nExports (every matching row, no paging), {EXPORT_CALLS} calls each after one warm-up, the whole body read:\n");
+    println!("| export | rows | MB | p50 ms | max ms | rows/s |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for row in exports {
+        println!(
+            "| {} | {} | {:.1} | {} | {} | {:.0} |",
+            row.name,
+            row.rows,
+            row.bytes as f64 / 1e6,
+            ms(row.p50),
+            ms(row.max),
+            row.rows as f64 / row.p50.as_secs_f64()
+        );
+    }
+    println!(
+        "\nServer memory: VmRSS {:.0} MiB before the exports, peak (VmHWM) {:.0} MiB after them.",
+        memory.rss_before as f64 / 1024.0,
+        memory.peak as f64 / 1024.0
+    );
 }

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod ops;
 pub mod requests;
 pub mod review;
+pub mod review_export;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -41,8 +42,8 @@ pub fn api_routes() -> Router<AppState> {
         .route("/review/requests/{id}/export.html", get(case_export::export_html))
         .route("/review/cases", get(review::cases))
         .route("/review/stats", get(review::stats))
-        .route("/review/export.csv", get(review::export_csv))
-        .route("/review/export.json", get(review::export_json))
+        .route("/review/export.csv", get(review_export::export_csv))
+        .route("/review/export.json", get(review_export::export_json))
         .layer(DefaultBodyLimit::max(extract::JSON_BODY_LIMIT))
         .merge(uploads)
 }

@@ -1,13 +1,14 @@
 //! Review routes for trainers and admins (`/api/v1/review/...`): the filtered list of closed requests, one
-//! request's transcript with annotations, adding an annotation, statistics, and CSV and JSON exports.
+//! request's transcript with annotations, adding an annotation, statistics (the CSV and JSON exports of the list
+//! stream from `review_export.rs`, the HTML export of a training case comes from `case_export.rs`).
 //! Every route refuses other roles with 403; an id that is not a closed request answers 404.
 
 use axum::extract::{Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hotline_protocol::{
-    Annotation, AnnotationEnvelope, NewAnnotation, Request, ReviewDetail, ReviewList, ReviewRow, ReviewStats, Role, Verdict, REVIEW_CSV_COLUMNS,
+    Annotation, AnnotationEnvelope, NewAnnotation, Request, ReviewDetail, ReviewList, ReviewStats, Role, Verdict,
 };
 use serde::{Deserialize, Serialize};
 
@@ -139,60 +140,4 @@ pub async fn stats(State(state): State<AppState>, caller: Caller, ApiQuery(param
     require_reviewer(&caller)?;
     let filter = params.filter()?;
     Ok(Json(state.store.readers.read(move |conn| review::stats(conn, &caller, &filter)).await?))
-}
-
-async fn export_rows(state: &AppState, caller: Caller, params: &ReviewParams) -> AppResult<Vec<ReviewRow>> {
-    require_reviewer(&caller)?;
-    let filter = params.filter()?;
-    Ok(state.store.readers.read(move |conn| review::rows(conn, &caller, &filter)).await?)
-}
-
-/// GET /api/v1/review/export.json: every matching row (no paging) as an array of objects.
-pub async fn export_json(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Response> {
-    let rows = export_rows(&state, caller, &params).await?;
-    Ok(([(header::CONTENT_DISPOSITION, "attachment; filename=\"review.json\"")], Json(rows)).into_response())
-}
-
-fn optional_number(value: Option<f64>) -> String {
-    value.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// The CSV of `rows` with [`REVIEW_CSV_COLUMNS`]; `controls` space-separated, absent values empty.
-pub fn rows_csv(rows: &[ReviewRow]) -> AppResult<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(REVIEW_CSV_COLUMNS).map_err(AppError::internal)?;
-    for row in rows {
-        let record = [
-            row.id.clone(),
-            row.created_at.clone(),
-            row.claimed_at.clone().unwrap_or_default(),
-            row.closed_at.clone().unwrap_or_default(),
-            row.officer.clone(),
-            row.expert.clone().unwrap_or_default(),
-            row.verdict.clone().unwrap_or_default(),
-            row.controls.join(" "),
-            row.subject.clone(),
-            row.hs_code.clone().unwrap_or_default(),
-            row.origin_country.clone().unwrap_or_default(),
-            row.destination_country.clone().unwrap_or_default(),
-            optional_number(row.first_response_s),
-            optional_number(row.resolution_s),
-        ];
-        writer.write_record(&record).map_err(AppError::internal)?;
-    }
-    writer.into_inner().map_err(AppError::internal)
-}
-
-/// GET /api/v1/review/export.csv: every matching row (no paging), columns as docs/review.md lists them.
-pub async fn export_csv(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Response> {
-    let rows = export_rows(&state, caller, &params).await?;
-    let body = rows_csv(&rows)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"review.csv\""),
-        ],
-        body,
-    )
-        .into_response())
 }

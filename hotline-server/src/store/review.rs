@@ -32,7 +32,7 @@ use super::{StoreError, StoreResult};
 use crate::access::{self, Caller};
 
 pub use filter::{fts_terms, ReviewFilter};
-pub use list::{list, rows};
+pub use list::{list, visit_rows};
 pub use stats::{nearest_rank, stats};
 
 /// HMAC-SHA256 (RFC 2104) of `message` under `key`.

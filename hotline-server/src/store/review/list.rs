@@ -72,22 +72,27 @@ pub(super) fn seconds(ms: Option<i64>) -> Option<f64> {
     ms.map(|ms| ms as f64 / 1000.0)
 }
 
-/// One export row per matching closed request, newest first (no paging).
-pub fn rows(conn: &Connection, caller: &Caller, filter: &ReviewFilter) -> StoreResult<Vec<ReviewRow>> {
+/// Calls `each` with one export row per matching closed request, newest first (no paging), until it returns
+/// `false`; all rows come from one read snapshot.
+pub fn visit_rows(
+    conn: &Connection,
+    caller: &Caller,
+    filter: &ReviewFilter,
+    mut each: impl FnMut(ReviewRow) -> StoreResult<bool>,
+) -> StoreResult<()> {
     let viewer = Viewer::new(conn, caller)?;
     let selection = Selection::new(conn, &viewer, filter)?;
     let columns = "s.id, r.id, r.created_at, r.claimed_at, r.closed_at, r.officer_id, o.username, a.username, r.outcome,
                    r.subject, r.shipment, s.first_response_ms, s.resolution_ms";
     let joins = "JOIN requests r ON r.id = s.request_id JOIN users o ON o.id = r.officer_id
                  LEFT JOIN users a ON a.id = r.assignee_id";
-    let mut rows = Vec::new();
     selection.visit(conn, columns, joins, NEWEST_FIRST, |row| {
         let officer_id: String = row.get(5)?;
         let outcome: Option<String> = row.get(8)?;
         let outcome = outcome.and_then(|text| serde_json::from_str::<Outcome>(&text).ok());
         let shipment: String = row.get(10)?;
         let shipment = serde_json::from_str::<Shipment>(&shipment).unwrap_or_default();
-        rows.push(ReviewRow {
+        each(ReviewRow {
             id: row.get(1)?,
             created_at: row.get(2)?,
             claimed_at: row.get(3)?,
@@ -102,8 +107,6 @@ pub fn rows(conn: &Connection, caller: &Caller, filter: &ReviewFilter) -> StoreR
             destination_country: shipment.destination_country,
             first_response_s: seconds(row.get(11)?),
             resolution_s: seconds(row.get(12)?),
-        });
-        Ok(true)
-    })?;
-    Ok(rows)
+        })
+    })
 }
