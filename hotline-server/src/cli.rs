@@ -65,6 +65,10 @@ pub struct ServeArgs {
     /// Hours a login token stays valid.
     #[arg(long, default_value_t = 168, value_name = "HOURS")]
     pub session_ttl_hours: u64,
+    /// On SIGTERM or Ctrl-C, seconds that HTTP responses still in flight may take before their connections are
+    /// dropped (WebSockets are closed at once; every acknowledged message is already committed).
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub shutdown_grace_secs: u64,
 }
 
 /// `user` subcommands.
@@ -170,6 +174,7 @@ async fn serve(data_dir: &Path, args: ServeArgs, clock: Clock) -> anyhow::Result
     config.limits.ws_heartbeat = Duration::from_secs(args.heartbeat_secs.max(1));
     config.limits.ws_idle_timeout = config.limits.ws_heartbeat * 3;
     config.limits.session_ttl = Duration::from_secs(args.session_ttl_hours.max(1) * 3600);
+    config.limits.shutdown_grace = Duration::from_secs(args.shutdown_grace_secs);
     let state = crate::prepare(config).await?;
     let address = listener.local_addr()?;
     println!("listening on http://{address}");

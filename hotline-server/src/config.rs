@@ -64,6 +64,9 @@ pub struct Limits {
     pub login_window: Duration,
     /// Longest message body, in characters.
     pub message_body_chars: usize,
+    /// After a shutdown signal, how long HTTP responses still in flight may take before their connections are
+    /// dropped (a client that stalls mid-request or mid-download cannot hold the server up).
+    pub shutdown_grace: Duration,
 }
 
 impl Default for Limits {
@@ -83,6 +86,7 @@ impl Default for Limits {
             login_failures_per_address: 30,
             login_window: Duration::from_secs(300),
             message_body_chars: 8000,
+            shutdown_grace: Duration::from_secs(10),
         }
     }
 }

@@ -117,7 +117,8 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
 }
 
 /// Serves `state` on `listener` until `shutdown` resolves; then stops accepting, closes WebSockets with
-/// 1001 (going away), lets queued writes commit, and returns.
+/// 1001 (going away), waits up to `limits.shutdown_grace` for HTTP responses in flight, lets queued writes
+/// commit, and returns.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -136,7 +137,22 @@ pub async fn serve(
         }
     };
     let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(signal).await?;
+    let server = axum::serve(listener, service).with_graceful_shutdown(signal).into_future();
+    let grace = state.config.limits.shutdown_grace;
+    let grace_over = {
+        let token = token.clone();
+        async move {
+            token.cancelled().await;
+            tokio::time::sleep(grace).await;
+        }
+    };
+    tokio::select! {
+        served = server => served?,
+        () = grace_over => {
+            // The connections' tasks end with the runtime; what they had committed stays committed.
+            tracing::warn!(grace_s = grace.as_secs(), "HTTP connections still busy after the shutdown grace period; dropping them");
+        }
+    }
     token.cancel();
     state.tasks.close();
     state.tasks.wait().await;

@@ -1,4 +1,5 @@
-//! Operations: graceful shutdown (SIGTERM → sockets closed with 1001, exit 0, data kept), login rate limits,
+//! Operations: graceful shutdown (SIGTERM → sockets closed with 1001, exit 0, data kept, a stalled client
+//! dropped after the grace period), login rate limits,
 //! the catalogue bundle's ETag / 304 / gzip, cookies, `/healthz`, `/metrics`, `--demo`, backup and restore,
 //! reaping of silent connections, and the embedded pages' security headers and ETags.
 
@@ -30,6 +31,43 @@ async fn sigterm_closes_sockets_with_going_away_and_exits_0() {
     let events = officer.all_events(&id).await;
     assert_eq!(events.len(), 2);
     assert_eq!(events[1]["message"]["body"], "before the restart");
+}
+
+/// A client that sends half a request and then nothing (a stalled link, or a slowloris) must not hold the server
+/// up on SIGTERM: after the grace period its connection is dropped and the server exits 0, with what it had
+/// acknowledged kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_client_does_not_hold_up_shutdown() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mut server = TestServer::start_with(&["--shutdown-grace-secs", "1"]);
+    let password = server.add_user("olga", "officer");
+    let officer = Api::login(&server.base, "olga", &password).await;
+    let request = officer.create_request("Stalled shutdown").await;
+    let id = request["id"].as_str().unwrap().to_string();
+    let mut ws = officer.ws().await;
+    assert_eq!(ws.send_message(&id, &uuid(), "kept across the shutdown").await["type"], "ack");
+
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut stalled = tokio::net::TcpStream::connect(&address).await.unwrap();
+    stalled.write_all(b"GET /healthz HTTP/1.1\r\nHost: hotline\r\n").await.unwrap();
+    // Another request answered first gives the server the moment it needs to accept the stalled connection.
+    let (status, _) = officer.get("/api/v1/me").await;
+    assert_eq!(status, 200);
+
+    let started = std::time::Instant::now();
+    let status = server.terminate();
+    assert!(status.success(), "exit status {status:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?} to exit with a stalled client", started.elapsed());
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stalled.read_to_end(&mut rest)).await;
+    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "the stalled connection is closed, not answered: {read:?} {rest:?}");
+    assert_eq!(ws.closed().await.expect("a close frame").code, CloseCode::Away);
+
+    server.restart();
+    let officer = Api::login(&server.base, "olga", &password).await;
+    let events = officer.all_events(&id).await;
+    assert_eq!(events.last().unwrap()["message"]["body"], "kept across the shutdown");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

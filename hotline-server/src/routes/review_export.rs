@@ -3,7 +3,8 @@
 //! about 64 KiB, handed to the response through a small bounded channel, so the server's memory stays flat however
 //! many rows match and a slow download slows the query instead of piling up bytes. When the client goes away the
 //! query stops. An error before the first chunk answers in the contract's error shape; one after it aborts the
-//! response (no final chunk), so a client never takes a cut-off export for a whole one.
+//! response (no final chunk), so a client never takes a cut-off export for a whole one; so does a shutdown of the
+//! server, which does not wait for a slow download to finish.
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -134,8 +135,21 @@ async fn export(state: AppState, caller: Caller, params: ReviewParams, format: F
         Some(first) => first?,
         None => return Err(AppError::internal("the export stopped before its first chunk")),
     };
-    let rest = futures_util::stream::unfold(received, |mut received| async move {
-        received.recv().await.map(|chunk| (chunk, received))
+    // On shutdown the download ends with an error rather than waiting for a slow client or looking complete.
+    let shutdown = state.shutdown.clone();
+    let rest = futures_util::stream::unfold(Some(received), move |received| {
+        let shutdown = shutdown.clone();
+        async move {
+            let mut received = received?;
+            tokio::select! {
+                biased;
+                () = shutdown.cancelled() => Some((Err(AppError::Unavailable {
+                    code: "shutting_down",
+                    message: "the server is shutting down; export again once it is back".into(),
+                }), None)),
+                chunk = received.recv() => chunk.map(|chunk| (chunk, Some(received))),
+            }
+        }
     });
     let body = Body::from_stream(futures_util::stream::once(async move { Ok(first) }).chain(rest));
     Ok(([(header::CONTENT_TYPE, format.content_type()), (header::CONTENT_DISPOSITION, format.disposition())], body).into_response())
