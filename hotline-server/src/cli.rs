@@ -69,6 +69,10 @@ pub struct ServeArgs {
     /// dropped (WebSockets are closed at once; every acknowledged message is already committed).
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub shutdown_grace_secs: u64,
+    /// Seconds a connection may take to send a whole request head (and may stay idle between requests) before
+    /// it is closed, so stalled or hostile clients cannot hold sockets open.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub header_read_timeout_secs: u64,
 }
 
 /// `user` subcommands.
@@ -175,6 +179,7 @@ async fn serve(data_dir: &Path, args: ServeArgs, clock: Clock) -> anyhow::Result
     config.limits.ws_idle_timeout = config.limits.ws_heartbeat * 3;
     config.limits.session_ttl = Duration::from_secs(args.session_ttl_hours.max(1) * 3600);
     config.limits.shutdown_grace = Duration::from_secs(args.shutdown_grace_secs);
+    config.limits.header_read_timeout = Duration::from_secs(args.header_read_timeout_secs.max(1));
     let state = crate::prepare(config).await?;
     let address = listener.local_addr()?;
     println!("listening on http://{address}");

@@ -64,6 +64,9 @@ pub struct Limits {
     pub login_window: Duration,
     /// Longest message body, in characters.
     pub message_body_chars: usize,
+    /// A connection that does not send a whole request head within this time is closed (also an idle
+    /// keep-alive connection: the wait for the next request counts).
+    pub header_read_timeout: Duration,
     /// After a shutdown signal, how long HTTP responses still in flight may take before their connections are
     /// dropped (a client that stalls mid-request or mid-download cannot hold the server up).
     pub shutdown_grace: Duration,
@@ -86,6 +89,7 @@ impl Default for Limits {
             login_failures_per_address: 30,
             login_window: Duration::from_secs(300),
             message_body_chars: 8000,
+            header_read_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
         }
     }

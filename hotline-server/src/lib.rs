@@ -17,6 +17,7 @@ pub mod demo;
 pub mod embedded;
 pub mod error;
 pub mod hotline;
+pub mod http_server;
 pub mod hub;
 pub mod media;
 pub mod metrics;
@@ -27,7 +28,6 @@ pub mod views;
 pub mod ws;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
@@ -125,33 +125,23 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let token = state.shutdown.clone();
-    let signal = {
+    {
         let token = token.clone();
-        async move {
+        tokio::spawn(async move {
             tokio::select! {
                 _ = shutdown => {}
                 _ = token.cancelled() => {}
             }
             tracing::info!("shutting down");
             token.cancel();
-        }
-    };
-    let service = app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(signal).into_future();
-    let grace = state.config.limits.shutdown_grace;
-    let grace_over = {
-        let token = token.clone();
-        async move {
-            token.cancelled().await;
-            tokio::time::sleep(grace).await;
-        }
-    };
-    tokio::select! {
-        served = server => served?,
-        () = grace_over => {
-            // The connections' tasks end with the runtime; what they had committed stays committed.
-            tracing::warn!(grace_s = grace.as_secs(), "HTTP connections still busy after the shutdown grace period; dropping them");
-        }
+        });
+    }
+    let limits = &state.config.limits;
+    let (header_read_timeout, grace) = (limits.header_read_timeout, limits.shutdown_grace);
+    let busy = http_server::serve(listener, app(state.clone()), token.clone(), header_read_timeout, grace).await;
+    if busy > 0 {
+        // Their tasks end with the runtime; what they had committed stays committed.
+        tracing::warn!(connections = busy, grace_s = grace.as_secs(), "HTTP connections still busy after the shutdown grace period; dropping them");
     }
     token.cancel();
     state.tasks.close();

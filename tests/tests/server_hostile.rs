@@ -1,5 +1,6 @@
 //! Hostile input: malformed, unknown and ill-typed frames, oversized frames and bodies, floods, image bombs,
-//! non-images named `.jpg`, path tricks. Each gets the contract's error, nothing is stored, the server serves on.
+//! non-images named `.jpg`, path tricks, connections that never finish a request. Each gets the contract's error
+//! (or is closed), nothing is stored, the server serves on.
 
 use futures_util::SinkExt;
 use hotline_tests::{check, check_error, images, uuid, TestServer};
@@ -168,4 +169,32 @@ async fn bad_bodies_and_uploads_are_refused_whole() {
 
     let (status, _) = officer.get("/healthz").await;
     assert_eq!(status, 200);
+}
+
+/// A client that opens connections and never finishes a request head (a stalled link, or a slowloris holding
+/// sockets) is disconnected after `--header-read-timeout-secs`, while a client that keeps talking is served.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_that_never_finish_a_request_are_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let server = TestServer::start_with(&["--header-read-timeout-secs", "1"]);
+    let officer = server.user("olga", "officer").await;
+    let address = server.base.trim_start_matches("http://").to_string();
+    let mut half_sent = tokio::net::TcpStream::connect(&address).await.unwrap();
+    half_sent.write_all(b"GET /healthz HTTP/1.1\r\nHost: hotline\r\nX-Slow: ").await.unwrap();
+    let mut silent = tokio::net::TcpStream::connect(&address).await.unwrap();
+
+    for (name, stream) in [("half a request", &mut half_sent), ("nothing", &mut silent)] {
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(std::time::Duration::from_secs(20), stream.read_to_end(&mut answer)).await;
+        assert!(read.is_ok(), "a connection that sent {name} was still open after 20 s");
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "a connection that sent {name} got {answer:?}");
+    }
+
+    // Requests that arrive whole are served, on new connections and on one kept alive within the timeout.
+    let (status, body) = officer.get("/api/v1/me").await;
+    check(status, &body, 200);
+    let (status, body) = officer.get("/api/v1/me").await;
+    check(status, &body, 200);
 }
