@@ -22,7 +22,8 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
-/// How long the loop waits after an accept error that is not about one connection (out of file descriptors).
+/// How long the loop waits after a failed accept (a connection reset before it was taken, or no file descriptor
+/// left), so that it does not spin.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then shuts the connections down gracefully and

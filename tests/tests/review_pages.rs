@@ -92,6 +92,10 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     browser.wait_text("#detail-outcome", "controlled").await;
     browser.wait_text("#detail-meta", "Time to first response").await;
     browser.wait_js("the photo thumbnail loads", "const i = document.querySelector('#detail-photos img'); return !!i && i.complete && i.naturalWidth > 0").await;
+    let opens_full_size = browser
+        .js("const a = document.querySelector('#detail-photos a'); const i = a && a.querySelector('img'); return !!i && a.target === '_blank' && a.href + '/thumb' === i.src", vec![])
+        .await;
+    assert_eq!(opens_full_size, serde_json::json!(true), "the thumbnail links to the full-size photo");
     browser.type_into("#annotate-note", "Good example of 2B001.").await;
     browser.click("#annotate-training").await;
     browser.click("#annotate-submit").await;

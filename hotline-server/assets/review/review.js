@@ -162,7 +162,9 @@ async function loadDetail(id) {
       if (cites.length) item.append(el("div", { className: "cites", text: `Cites: ${cites.join(", ")}` }));
       for (const attachment of event.message.attachments || []) {
         const src = `/api/v1/attachments/${encodeURIComponent(attachment)}/thumb`;
-        photos.append(el("img", { src, alt: `Photo ${attachment}`, loading: "lazy" }));
+        const full = `/api/v1/attachments/${encodeURIComponent(attachment)}`;
+        photos.append(el("a", { href: full, target: "_blank", rel: "noopener", title: "Open the photo at full size" },
+          el("img", { src, alt: `Photo ${attachment}`, loading: "lazy" })));
         item.append(el("img", { src, alt: `Photo ${attachment}`, className: "thumb" }));
       }
     }
