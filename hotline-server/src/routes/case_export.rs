@@ -29,20 +29,9 @@ pub struct Photo {
     pub bytes: Vec<u8>,
 }
 
-/// `text` escaped for HTML text and double-quoted attribute values.
+/// `text` escaped for HTML text and quoted attribute values (`&`, `<`, `>`, `"` and `'`).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html_escape::encode_quoted_attribute(text).into_owned()
 }
 
 /// Only the types the upload path stores; anything else is not embedded.
@@ -222,6 +211,6 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("<script>\"a\" & 'b'</script>"), "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;");
+        assert_eq!(escape("<script>\"a\" & 'b'</script>"), "&lt;script&gt;&quot;a&quot; &amp; &#x27;b&#x27;&lt;/script&gt;");
     }
 }
