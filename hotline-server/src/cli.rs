@@ -66,7 +66,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 168, value_name = "HOURS")]
     pub session_ttl_hours: u64,
     /// On SIGTERM or Ctrl-C, seconds that HTTP responses still in flight may take before their connections are
-    /// dropped (WebSockets are closed at once; every acknowledged message is already committed).
+    /// dropped (WebSockets get the acks of what they had sent, then a 1001 close; nothing acknowledged is lost).
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub shutdown_grace_secs: u64,
     /// Seconds a connection may take to send a whole request head (and may stay idle between requests) before
