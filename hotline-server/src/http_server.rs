@@ -9,6 +9,8 @@
 
 use std::net::SocketAddr;
 use std::pin::pin;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -22,13 +24,22 @@ use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower::ServiceExt;
 
+use crate::metrics::Metrics;
+
 /// How long the loop waits after a failed accept (a connection reset before it was taken, or no file descriptor
 /// left), so that it does not spin.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then shuts the connections down gracefully and
 /// waits up to `grace` for them. Returns the number of connections still open when it gave up waiting.
-pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken, header_read_timeout: Duration, grace: Duration) -> usize {
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    metrics: Arc<Metrics>,
+    shutdown: CancellationToken,
+    header_read_timeout: Duration,
+    grace: Duration,
+) -> usize {
     let connections = TaskTracker::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
@@ -54,6 +65,9 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
         }));
         let connection = http.serve_connection(TokioIo::new(stream), service).with_upgrades();
         let shutdown = shutdown.clone();
+        let metrics = metrics.clone();
+        metrics.http_connections_total.fetch_add(1, Ordering::Relaxed);
+        metrics.http_connections.fetch_add(1, Ordering::Relaxed);
         connections.spawn(async move {
             let mut connection = pin!(connection);
             let result = tokio::select! {
@@ -63,7 +77,11 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                     connection.await
                 }
             };
+            metrics.http_connections.fetch_sub(1, Ordering::Relaxed);
             if let Err(error) = result {
+                if error.is_timeout() {
+                    metrics.http_header_timeouts.fetch_add(1, Ordering::Relaxed);
+                }
                 // Timeouts, resets and malformed requests end one connection; they are the client's business.
                 tracing::debug!(%error, %peer, "HTTP connection ended");
             }

@@ -138,7 +138,7 @@ pub async fn serve(
     }
     let limits = &state.config.limits;
     let (header_read_timeout, grace) = (limits.header_read_timeout, limits.shutdown_grace);
-    let busy = http_server::serve(listener, app(state.clone()), token.clone(), header_read_timeout, grace).await;
+    let busy = http_server::serve(listener, app(state.clone()), state.metrics.clone(), token.clone(), header_read_timeout, grace).await;
     if busy > 0 {
         // Their tasks end with the runtime; what they had committed stays committed.
         tracing::warn!(connections = busy, grace_s = grace.as_secs(), "HTTP connections still busy after the shutdown grace period; dropping them");

@@ -43,6 +43,10 @@ impl Histogram {
 /// Everything `/metrics` shows besides what it reads live.
 #[derive(Debug, Default)]
 pub struct Metrics {
+    pub http_connections: AtomicI64,
+    pub http_connections_total: AtomicU64,
+    /// Connections closed because they did not send a whole request head in time (idle keep-alive ones too).
+    pub http_header_timeouts: AtomicU64,
     pub http_requests: AtomicU64,
     pub http_latency: Histogram,
     pub ws_connections: AtomicI64,
@@ -81,6 +85,9 @@ impl Metrics {
     pub fn render(&self, live: &LiveValues) -> String {
         let mut out = String::new();
         let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        gauge(&mut out, "hotline_http_connections", "Open HTTP connections (WebSockets count once upgraded).", self.http_connections.load(Ordering::Relaxed));
+        counter(&mut out, "hotline_http_connections_total", "HTTP connections accepted.", load(&self.http_connections_total));
+        counter(&mut out, "hotline_http_header_timeouts_total", "Connections closed for not sending a request head in time (idle keep-alive ones too).", load(&self.http_header_timeouts));
         counter(&mut out, "hotline_http_requests_total", "HTTP requests answered.", load(&self.http_requests));
         self.http_latency.render(&mut out, "hotline_http_request_duration_seconds", "HTTP request latency.");
         gauge(&mut out, "hotline_ws_connections", "Open WebSocket connections.", self.ws_connections.load(Ordering::Relaxed));

@@ -197,4 +197,13 @@ async fn connections_that_never_finish_a_request_are_closed() {
     check(status, &body, 200);
     let (status, body) = officer.get("/api/v1/me").await;
     check(status, &body, 200);
+    // Operators see the closures (the officer's own idle keep-alive connection may count among them).
+    let metrics = officer.http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
+    let timeouts: u64 = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("hotline_http_header_timeouts_total "))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("no header-timeout counter in /metrics:\n{metrics}"));
+    assert!(timeouts >= 2, "the stalled connections are counted: {timeouts}");
+    assert!(metrics.lines().any(|line| line.starts_with("hotline_http_connections ")), "open connections are shown");
 }
