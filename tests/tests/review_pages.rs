@@ -118,6 +118,14 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     browser.wait_js("a bar chart of days", "return document.querySelectorAll('#chart-days svg rect').length > 0").await;
     let days = browser.js("return document.querySelectorAll('#chart-days svg rect').length", vec![]).await;
     assert_eq!(days, json!(HISTORY_DAYS + 1), "a bar for each day from the first request's to today");
+    let labels = browser.js("return [...document.querySelectorAll('#chart-days svg > text')].map(t => t.textContent)", vec![]).await;
+    let labels: Vec<&str> = labels.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+    let first_day = (today - Duration::days(HISTORY_DAYS)).to_string();
+    let today_label = today.to_string()[5..].to_string();
+    assert_eq!(labels[..3], ["0", "2", "3"], "grid lines at zero, half and the most requests in a day: {labels:?}");
+    assert_eq!(labels[3], first_day, "the first day in full: {labels:?}");
+    assert_eq!(labels.last().copied(), Some(today_label.as_str()), "today last: {labels:?}");
+    assert!(labels.len() <= 3 + 7, "at most seven date labels: {labels:?}");
     let bars = browser.js("return document.querySelectorAll('#chart-verdicts svg rect').length", vec![]).await;
     assert_eq!(bars, json!(4), "four verdicts");
     let controls = browser.js("return [...document.querySelectorAll('#chart-controls svg text')].map(t => t.textContent)", vec![]).await;

@@ -250,6 +250,8 @@ function barChart(container, rows, { width = 720, barHeight = 18, label = 140, f
   container.append(chart);
 }
 
+// Requests per day: a bar a day, grid lines at zero, half and the most, and at most seven date labels (the first
+// and the last always), so that 60 or 365 days stay readable.
 function dayChart(container, days) {
   clear(container);
   if (!days.length) {
@@ -257,20 +259,37 @@ function dayChart(container, days) {
     return;
   }
   const width = 720;
-  const height = 180;
-  const bottom = 24;
+  const height = 200;
+  const left = 34;
+  const top = 10;
+  const bottom = 28;
+  const plot = height - top - bottom;
   const max = Math.max(1, ...days.map((d) => d.requests));
-  const step = (width - 40) / days.length;
+  const step = (width - left - 8) / days.length;
   const chart = svg("svg", { width, height, viewBox: `0 0 ${width} ${height}`, role: "img" });
-  chart.append(svg("text", { x: 2, y: 12 }, String(max)));
+  chart.append(svg("title", {}, `Requests per day, ${days[0].day} to ${days[days.length - 1].day}`));
+  for (const value of [...new Set([0, Math.round(max / 2), max])]) {
+    const y = top + plot - (value / max) * plot;
+    chart.append(svg("line", { class: "grid", x1: left, x2: width - 4, y1: y, y2: y }));
+    chart.append(svg("text", { x: left - 4, y: y + 4, "text-anchor": "end" }, String(value)));
+  }
   days.forEach((day, i) => {
-    const h = (day.requests / max) * (height - bottom - 20);
-    const bar = svg("rect", { class: "bar", x: 30 + i * step, y: height - bottom - h, width: Math.max(1, step - 2), height: Math.max(0, h) });
+    const h = (day.requests / max) * plot;
+    const bar = svg("rect", { class: "bar", x: left + i * step + 1, y: top + plot - h, width: Math.max(1, step - 2), height: Math.max(0, h) });
     bar.append(svg("title", {}, `${day.day}: ${day.requests}`));
     chart.append(bar);
   });
-  chart.append(svg("text", { x: 30, y: height - 6 }, days[0].day));
-  if (days.length > 1) chart.append(svg("text", { x: width - 10, y: height - 6, "text-anchor": "end" }, days[days.length - 1].day));
+  const every = Math.max(1, Math.ceil(days.length / 6));
+  const last = days.length - 1;
+  days.forEach((day, i) => {
+    const labelled = i === last || (i % every === 0 && last - i >= every);
+    if (!labelled) return;
+    const x = left + (i + 0.5) * step;
+    const anchor = i === 0 && days.length > 1 ? "start" : i === last && days.length > 1 ? "end" : "middle";
+    const at = anchor === "start" ? left : anchor === "end" ? width - 4 : x;
+    chart.append(svg("line", { class: "tick", x1: x, x2: x, y1: top + plot, y2: top + plot + 4 }));
+    chart.append(svg("text", { x: at, y: height - 8, "text-anchor": anchor }, i === 0 ? day.day : day.day.slice(5)));
+  });
   container.append(chart);
 }
 
