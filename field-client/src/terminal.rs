@@ -32,7 +32,19 @@ impl Style {
     }
 }
 
-/// Reverses the escaping of snippets.
+/// Reverses the escaping of snippets (any HTML entity, named or numeric).
 pub fn unescape_html(text: &str) -> String {
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    html_escape::decode_html_entities(text).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_show_as_plain_marked_text() {
+        let plain = Style { colour: false };
+        let html = "<mark>Five</mark>-axis &amp; &lt;B&gt; &quot;mill&quot; &#39;x&#39; &#x27;y&#x27;";
+        assert_eq!(plain.snippet(html), "[Five]-axis & <B> \"mill\" 'x' 'y'");
+    }
 }
