@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use hotline_protocol::{
-    Attachment, AttachmentEnvelope, CatalogueInfo, ErrorBody, Event, EventList, LoginRequest, LoginResponse, NewRequest,
-    Request, RequestEnvelope, RequestList, SearchResult,
+    Attachment, AttachmentEnvelope, CatalogueInfo, ErrorBody, Event, EventList, LoginRequest, LoginResponse,
+    NewRequest, Request, RequestEnvelope, RequestList, SearchResult,
 };
 use serde::de::DeserializeOwned;
 
@@ -137,15 +137,24 @@ impl HotlineApi {
 
     /// POST /api/v1/requests/{id}/attachments, one multipart part `file`, with the photo's own id as its
     /// `Idempotency-Key`: a retry after a lost answer gets the photo stored the first time, not a second copy.
-    pub async fn upload_photo(&self, request_id: &str, file_name: &str, jpeg: Vec<u8>, client_photo_id: &str) -> Result<Attachment> {
+    pub async fn upload_photo(
+        &self,
+        request_id: &str,
+        file_name: &str,
+        jpeg: Vec<u8>,
+        client_photo_id: &str,
+    ) -> Result<Attachment> {
         let part = reqwest::multipart::Part::bytes(jpeg)
             .file_name(file_name.to_string())
             .mime_str("image/jpeg")
             .map_err(|e| ClientError::Protocol(e.to_string()))?;
         let form = reqwest::multipart::Form::new().part("file", part);
         let url = self.url(&format!("/requests/{request_id}/attachments"));
-        let envelope: AttachmentEnvelope =
-            self.json(self.http.post(url).header("idempotency-key", client_photo_id).multipart(form).timeout(UPLOAD_TIMEOUT)).await?;
+        let envelope: AttachmentEnvelope = self
+            .json(
+                self.http.post(url).header("idempotency-key", client_photo_id).multipart(form).timeout(UPLOAD_TIMEOUT),
+            )
+            .await?;
         Ok(envelope.attachment)
     }
 
@@ -179,7 +188,13 @@ impl HotlineApi {
     }
 
     /// GET /api/v1/search
-    pub async fn search(&self, query: &str, limit: u16, kind: Option<&str>, category: Option<&str>) -> Result<SearchResult> {
+    pub async fn search(
+        &self,
+        query: &str,
+        limit: u16,
+        kind: Option<&str>,
+        category: Option<&str>,
+    ) -> Result<SearchResult> {
         let mut params = vec![("q", query.to_string()), ("limit", limit.to_string())];
         params.extend(kind.map(|k| ("kind", k.to_string())));
         params.extend(category.map(|c| ("category", c.to_string())));

@@ -124,7 +124,8 @@ async fn deliver_rest(api: &HotlineApi, outbox: &Outbox, entry: &OutboxEntry) ->
             Ok(Delivered::Request { client_id: entry.client_id.clone(), request: Box::new(request) })
         }
         Payload::Photo { file, name } => {
-            let request_id = request_of(outbox, entry)?.map_err(|reason| ClientError::Photo { path: file.clone(), reason })?;
+            let request_id =
+                request_of(outbox, entry)?.map_err(|reason| ClientError::Photo { path: file.clone(), reason })?;
             let jpeg = std::fs::read(file).map_err(|e| ClientError::io(file, e))?;
             let attachment = api.upload_photo(&request_id, name, jpeg, &entry.client_id).await?;
             outbox.photo_uploaded(&entry.client_id, &attachment.id)?;

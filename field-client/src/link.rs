@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::api::{HotlineApi, CONNECT_TIMEOUT};
+use crate::api::{CONNECT_TIMEOUT, HotlineApi};
 use crate::error::{ClientError, Result};
 
 /// Silence after which the link sends a `ping`.
@@ -100,7 +100,8 @@ impl Link {
                     Err(_) => continue,
                 },
                 Message::Close(frame) => {
-                    let reason = frame.map_or_else(|| "closed by the server".to_string(), |f| format!("closed: {}", f.reason));
+                    let reason =
+                        frame.map_or_else(|| "closed by the server".to_string(), |f| format!("closed: {}", f.reason));
                     return Err(self.lost(reason));
                 }
                 _ => continue,

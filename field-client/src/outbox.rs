@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use hotline_protocol::NewRequest;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ClientError, Result};
@@ -35,7 +35,11 @@ pub enum Payload {
     /// A shrunk JPEG kept in the outbox's photo folder, uploaded to the entry's request.
     Photo { file: PathBuf, name: String },
     /// A `send` frame; `photos` are the `client_id`s of photo entries whose attachment ids it carries.
-    Message { body: String, #[serde(default)] photos: Vec<String> },
+    Message {
+        body: String,
+        #[serde(default)]
+        photos: Vec<String>,
+    },
 }
 
 impl Payload {
@@ -103,7 +107,8 @@ impl Outbox {
     }
 
     fn select(&self, filter: &str) -> Result<Vec<OutboxEntry>> {
-        let sql = format!("SELECT seq, client_id, request, payload, queued_at, failure FROM outbox {filter} ORDER BY seq");
+        let sql =
+            format!("SELECT seq, client_id, request, payload, queued_at, failure FROM outbox {filter} ORDER BY seq");
         let mut statement = self.conn.prepare(&sql).map_err(|e| self.fail(e))?;
         let rows = statement
             .query_map([], |row| {
@@ -113,7 +118,8 @@ impl Outbox {
         let mut entries = Vec::new();
         for row in rows {
             let (seq, client_id, request, payload, queued_at, failure) = row.map_err(|e| self.fail(e))?;
-            let payload = serde_json::from_str(&payload).map_err(|e| ClientError::Protocol(format!("outbox entry {seq}: {e}")))?;
+            let payload = serde_json::from_str(&payload)
+                .map_err(|e| ClientError::Protocol(format!("outbox entry {seq}: {e}")))?;
             entries.push(OutboxEntry { seq, client_id, request, payload, queued_at, failure });
         }
         Ok(entries)
@@ -175,7 +181,9 @@ impl Outbox {
     pub fn resolve_request(&self, reference: &str) -> Result<Option<String>> {
         let mapped: Option<String> = self
             .conn
-            .query_row("SELECT request_id FROM created_requests WHERE client_request_id = ?1", [reference], |row| row.get(0))
+            .query_row("SELECT request_id FROM created_requests WHERE client_request_id = ?1", [reference], |row| {
+                row.get(0)
+            })
             .optional()
             .map_err(|e| self.fail(e))?;
         if mapped.is_some() {
@@ -205,9 +213,11 @@ impl Outbox {
     /// The attachment id of an uploaded photo.
     pub fn attachment_of(&self, client_photo_id: &str) -> Result<Option<String>> {
         self.conn
-            .query_row("SELECT attachment_id FROM uploaded_photos WHERE client_photo_id = ?1", [client_photo_id], |row| {
-                row.get(0)
-            })
+            .query_row(
+                "SELECT attachment_id FROM uploaded_photos WHERE client_photo_id = ?1",
+                [client_photo_id],
+                |row| row.get(0),
+            )
             .optional()
             .map_err(|e| self.fail(e))
     }

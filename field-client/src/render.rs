@@ -23,7 +23,11 @@ impl std::fmt::Debug for EventView {
 impl EventView {
     /// Titles come from the offline catalogue in home, when one is there (no build, no network).
     pub fn new(home: &FieldHome, me: &User) -> EventView {
-        EventView { me: me.id.clone(), catalogue: CatalogueIndex::open(&home.catalogue_dir()).ok(), style: Style::detect() }
+        EventView {
+            me: me.id.clone(),
+            catalogue: CatalogueIndex::open(&home.catalogue_dir()).ok(),
+            style: Style::detect(),
+        }
     }
 
     fn who(&self, user: Option<&User>) -> String {
@@ -90,9 +94,12 @@ impl EventView {
                 lines.push(format!("{head} the request passed from {from} to {to}"));
             }
             EventKind::Closed => {
-                let outcome = event.data.get("outcome").cloned().and_then(|o| serde_json::from_value::<Outcome>(o).ok());
+                let outcome =
+                    event.data.get("outcome").cloned().and_then(|o| serde_json::from_value::<Outcome>(o).ok());
                 match outcome {
-                    Some(outcome) => lines.push(format!("{head} {author} closed the request: {}", self.outcome(&outcome))),
+                    Some(outcome) => {
+                        lines.push(format!("{head} {author} closed the request: {}", self.outcome(&outcome)))
+                    }
                     None => lines.push(format!("{head} {author} closed the request")),
                 }
             }

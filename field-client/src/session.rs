@@ -65,7 +65,12 @@ mod tests {
             server: "http://127.0.0.1:1".into(),
             token: "secret".into(),
             expires_at: "2030-01-01T00:00:00Z".into(),
-            user: User { id: "u1".into(), username: "o".into(), display_name: "O".into(), role: hotline_protocol::Role::Officer },
+            user: User {
+                id: "u1".into(),
+                username: "o".into(),
+                display_name: "O".into(),
+                role: hotline_protocol::Role::Officer,
+            },
         };
         session.save(&path).unwrap();
         assert_eq!(Session::load(&path).unwrap().token, "secret");

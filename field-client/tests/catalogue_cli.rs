@@ -47,9 +47,15 @@ fn build_search_and_show_on_the_full_data() {
     let built = check_json(&field(
         temp.path(),
         &[
-            "index", "build", "--out", index_arg, "--json",
-            "--import", &format!("ccl-json:{}", ccl.display()),
-            "--import", &format!("hs-csv:{}", hs.display()),
+            "index",
+            "build",
+            "--out",
+            index_arg,
+            "--json",
+            "--import",
+            &format!("ccl-json:{}", ccl.display()),
+            "--import",
+            &format!("hs-csv:{}", hs.display()),
         ],
     ));
     assert_eq!(built["by_kind"]["control"], 633);
@@ -74,7 +80,8 @@ fn build_search_and_show_on_the_full_data() {
     let result = check_json(&field(temp.path(), &["search", "--index", index_arg, "--json", "8458.11"]));
     assert_eq!(result["hits"][0]["id"], "hs:8458.11");
 
-    let result = check_json(&field(temp.path(), &["search", "--index", index_arg, "--json", "--kind", "guide", "berylium"]));
+    let result =
+        check_json(&field(temp.path(), &["search", "--index", index_arg, "--json", "--kind", "guide", "berylium"]));
     assert!(result["hits"].as_array().unwrap().iter().all(|h| h["kind"] == "guide"));
     assert!(result["hits"][0]["snippet"].as_str().unwrap().contains("<mark>"));
 
@@ -98,7 +105,11 @@ fn search_works_offline_on_the_built_in_catalogue_before_any_sync() {
     assert_eq!(result["hits"][0]["kind"], "guide");
     let again = field(temp.path(), &["search", "--json", "thermal", "camera"]);
     check_json(&again);
-    assert!(again.stderr.is_empty(), "the starter catalogue is set up once: {}", String::from_utf8_lossy(&again.stderr));
+    assert!(
+        again.stderr.is_empty(),
+        "the starter catalogue is set up once: {}",
+        String::from_utf8_lossy(&again.stderr)
+    );
 }
 
 #[test]
@@ -113,7 +124,10 @@ fn unknown_ids_and_bad_imports_fail_clearly() {
     let bad = temp.path().join("bad.jsonl");
     std::fs::write(&bad, "{\"id\": \"x\", \"kind\": \"guide\"}\n").unwrap();
     let out = temp.path().join("index");
-    let output = field(temp.path(), &["index", "build", "--out", out.to_str().unwrap(), "--import", &format!("catalogue-jsonl:{}", bad.display())]);
+    let output = field(
+        temp.path(),
+        &["index", "build", "--out", out.to_str().unwrap(), "--import", &format!("catalogue-jsonl:{}", bad.display())],
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("bad.jsonl") && stderr.contains("line 1"), "{stderr}");

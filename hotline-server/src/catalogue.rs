@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use axum::body::Bytes;
-use hotline_index::{bundle, BuildPlan, CatalogueIndex, ImportSource};
+use hotline_index::{BuildPlan, CatalogueIndex, ImportSource, bundle};
 use hotline_protocol::{CatalogueInfo, ScreeningMatch, ScreeningResult};
 
 /// The catalogue as served.

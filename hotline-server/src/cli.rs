@@ -13,7 +13,7 @@ use hotline_protocol::Role;
 use crate::auth::password;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::store::{self, users, Store};
+use crate::store::{self, Store, users};
 
 /// Border Hotline server: customs officers ask, licensing experts answer, live.
 #[derive(Debug, Parser)]
@@ -218,7 +218,13 @@ fn check_username(username: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn add_user(data_dir: &Path, username: String, role: Role, display_name: Option<String>, clock: Clock) -> anyhow::Result<()> {
+async fn add_user(
+    data_dir: &Path,
+    username: String,
+    role: Role,
+    display_name: Option<String>,
+    clock: Clock,
+) -> anyhow::Result<()> {
     check_username(&username)?;
     let mut line = String::new();
     std::io::stdin().lock().read_line(&mut line)?;

@@ -11,10 +11,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use time::format_description::well_known::Rfc3339;
-use time::format_description::BorrowedFormatItem;
-use time::macros::format_description;
 use time::OffsetDateTime;
+use time::format_description::BorrowedFormatItem;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
 
 /// Always three fraction digits, so that stored times sort as text.
 const FORMAT: &[BorrowedFormatItem<'static>] =

@@ -7,7 +7,7 @@ use hotline_protocol::Role;
 
 use crate::auth::{password, tokens};
 use crate::clock::Clock;
-use crate::store::{users, Store};
+use crate::store::{Store, users};
 
 /// The demo accounts: username, role, display name.
 pub const DEMO_USERS: [(&str, Role, &str); 5] = [
@@ -29,10 +29,7 @@ pub async fn ensure_demo_users(store: &Store, data_dir: &Path, clock: &Clock) ->
         let secret = tokens::new_password();
         let hash = password::hash(secret.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let now = clock.now_rfc3339();
-        store
-            .writer
-            .write(move |conn| users::insert_user(conn, username, display_name, role, &hash, &now))
-            .await?;
+        store.writer.write(move |conn| users::insert_user(conn, username, display_name, role, &hash, &now)).await?;
         append_credentials(&file, username, &secret)?;
         eprintln!("demo user {username} ({role}) created with password {secret} (kept in {})", file.display());
     }

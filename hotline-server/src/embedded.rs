@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::Router;
 use axum::extract::Path;
-use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use sha2::{Digest, Sha256};
 
 use crate::error::AppError;
@@ -100,7 +100,13 @@ fn etag_of(body: &str) -> String {
 }
 
 /// The response for an embedded file with `etag` under the page's `csp`.
-fn serve(content_type: &'static str, body: &'static [u8], etag: &str, csp: &'static str, request: &HeaderMap) -> Response {
+fn serve(
+    content_type: &'static str,
+    body: &'static [u8],
+    etag: &str,
+    csp: &'static str,
+    request: &HeaderMap,
+) -> Response {
     let fresh = request
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -166,6 +172,15 @@ mod tests {
             .into_iter()
             .map(|name| Asset { name, body: "" }.content_type())
             .collect();
-        assert_eq!(types, ["text/html; charset=utf-8", "text/css; charset=utf-8", "text/javascript; charset=utf-8", "image/svg+xml", "application/octet-stream"]);
+        assert_eq!(
+            types,
+            [
+                "text/html; charset=utf-8",
+                "text/css; charset=utf-8",
+                "text/javascript; charset=utf-8",
+                "image/svg+xml",
+                "application/octet-stream"
+            ]
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! The server's one error type, `AppError`, and how each variant answers: a status and the contract's error shape.
 
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use hotline_protocol::ErrorBody;
 
 use crate::store::StoreError;

@@ -20,9 +20,12 @@ const MAX_ID: usize = 128;
 
 /// Checks that `text` is a UUID (the contract's client ids).
 pub fn require_uuid(field: &'static str, text: &str) -> AppResult<()> {
-    uuid::Uuid::parse_str(text)
-        .map(|_| ())
-        .map_err(|_| AppError::bad_request("invalid_field", format!("{field} must be a UUID such as 0190f1c2-6b1e-7c3a-9d2e-4f5a6b7c8d9e")))
+    uuid::Uuid::parse_str(text).map(|_| ()).map_err(|_| {
+        AppError::bad_request(
+            "invalid_field",
+            format!("{field} must be a UUID such as 0190f1c2-6b1e-7c3a-9d2e-4f5a6b7c8d9e"),
+        )
+    })
 }
 
 fn require_text(field: &'static str, text: &str, max_chars: usize) -> AppResult<()> {
@@ -75,7 +78,11 @@ pub fn validate_new_request(new: &NewRequest) -> AppResult<()> {
 /// `POST /api/v1/requests`: creates once per (officer, client_request_id); tells the queue watchers.
 /// A named consignee is screened against the denied-party lists first (off the runtime), and the result is
 /// stored with the request.
-pub fn create_request(state: &AppState, caller: Caller, new: NewRequest) -> impl Future<Output = AppResult<Created>> + use<> {
+pub fn create_request(
+    state: &AppState,
+    caller: Caller,
+    new: NewRequest,
+) -> impl Future<Output = AppResult<Created>> + use<> {
     let hub = state.hub.clone();
     let metrics = state.metrics.clone();
     let writer = state.store.writer.clone();
@@ -123,7 +130,11 @@ pub fn validate_message(message: &NewMessage, max_body_chars: usize) -> AppResul
 }
 
 /// `send`: queued now, in call order; resolves with the ack once committed.
-pub fn send_message(state: &AppState, caller: Caller, message: NewMessage) -> impl Future<Output = AppResult<Ack>> + use<> {
+pub fn send_message(
+    state: &AppState,
+    caller: Caller,
+    message: NewMessage,
+) -> impl Future<Output = AppResult<Ack>> + use<> {
     let validated = validate_message(&message, state.config.limits.message_body_chars);
     let hub = state.hub.clone();
     let metrics = state.metrics.clone();

@@ -106,13 +106,8 @@ impl Hub {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let (outbound_tx, outbound) = mpsc::channel(capacity.max(1));
         let (lags_tx, lags) = mpsc::unbounded_channel();
-        let connection = Connection {
-            user,
-            outbound: outbound_tx,
-            lags: lags_tx,
-            subscriptions: HashSet::new(),
-            on_call: false,
-        };
+        let connection =
+            Connection { user, outbound: outbound_tx, lags: lags_tx, subscriptions: HashSet::new(), on_call: false };
         self.lock().connections.insert(id, connection);
         Registration { id, outbound, lags }
     }
@@ -239,7 +234,8 @@ impl Hub {
     pub fn publish_request(&self, request: &Request, except: Option<ConnId>) {
         let mut state = self.lock();
         let text = encode(&ServerFrame::Request { request: request.clone() });
-        let subscribers: Vec<ConnId> = state.subscribers.get(&request.id).map(|s| s.iter().copied().collect()).unwrap_or_default();
+        let subscribers: Vec<ConnId> =
+            state.subscribers.get(&request.id).map(|s| s.iter().copied().collect()).unwrap_or_default();
         let mut sent = HashSet::new();
         let mut lagging_subscribers = Vec::new();
         let mut lagging_watchers = Vec::new();

@@ -12,7 +12,6 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod console;
-pub mod review_pages;
 pub mod demo;
 pub mod embedded;
 pub mod error;
@@ -21,6 +20,7 @@ pub mod http_server;
 pub mod hub;
 pub mod media;
 pub mod metrics;
+pub mod review_pages;
 pub mod routes;
 pub mod state;
 pub mod store;
@@ -28,16 +28,16 @@ pub mod views;
 pub mod ws;
 
 use std::future::Future;
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::HeaderName;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -93,8 +93,7 @@ pub async fn prepare(config: Config) -> anyhow::Result<AppState> {
     let db_path = store::database_path(&config.data_dir);
     let store = tokio::task::spawn_blocking(move || store::Store::open(&db_path)).await??;
     let (data_dir, imports) = (config.data_dir.clone(), config.imports.clone());
-    let catalogue =
-        tokio::task::spawn_blocking(move || catalogue::prepare_blocking(&data_dir, &imports)).await??;
+    let catalogue = tokio::task::spawn_blocking(move || catalogue::prepare_blocking(&data_dir, &imports)).await??;
     if config.demo {
         demo::ensure_demo_users(&store, &config.data_dir, &config.clock).await?;
     }
@@ -138,10 +137,22 @@ pub async fn serve(
     }
     let limits = &state.config.limits;
     let (header_read_timeout, grace) = (limits.header_read_timeout, limits.shutdown_grace);
-    let busy = http_server::serve(listener, app(state.clone()), state.metrics.clone(), token.clone(), header_read_timeout, grace).await;
+    let busy = http_server::serve(
+        listener,
+        app(state.clone()),
+        state.metrics.clone(),
+        token.clone(),
+        header_read_timeout,
+        grace,
+    )
+    .await;
     if busy > 0 {
         // Their tasks end with the runtime; what they had committed stays committed.
-        tracing::warn!(connections = busy, grace_s = grace.as_secs(), "HTTP connections still busy after the shutdown grace period; dropping them");
+        tracing::warn!(
+            connections = busy,
+            grace_s = grace.as_secs(),
+            "HTTP connections still busy after the shutdown grace period; dropping them"
+        );
     }
     token.cancel();
     state.tasks.close();

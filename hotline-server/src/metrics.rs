@@ -85,24 +85,68 @@ impl Metrics {
     pub fn render(&self, live: &LiveValues) -> String {
         let mut out = String::new();
         let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        gauge(&mut out, "hotline_http_connections", "Open HTTP connections (WebSockets count once upgraded).", self.http_connections.load(Ordering::Relaxed));
-        counter(&mut out, "hotline_http_connections_total", "HTTP connections accepted.", load(&self.http_connections_total));
-        counter(&mut out, "hotline_http_header_timeouts_total", "Connections closed for not sending a request head in time (idle keep-alive ones too).", load(&self.http_header_timeouts));
+        gauge(
+            &mut out,
+            "hotline_http_connections",
+            "Open HTTP connections (WebSockets count once upgraded).",
+            self.http_connections.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "hotline_http_connections_total",
+            "HTTP connections accepted.",
+            load(&self.http_connections_total),
+        );
+        counter(
+            &mut out,
+            "hotline_http_header_timeouts_total",
+            "Connections closed for not sending a request head in time (idle keep-alive ones too).",
+            load(&self.http_header_timeouts),
+        );
         counter(&mut out, "hotline_http_requests_total", "HTTP requests answered.", load(&self.http_requests));
         self.http_latency.render(&mut out, "hotline_http_request_duration_seconds", "HTTP request latency.");
-        gauge(&mut out, "hotline_ws_connections", "Open WebSocket connections.", self.ws_connections.load(Ordering::Relaxed));
-        counter(&mut out, "hotline_ws_connections_total", "WebSocket connections accepted.", load(&self.ws_connections_total));
+        gauge(
+            &mut out,
+            "hotline_ws_connections",
+            "Open WebSocket connections.",
+            self.ws_connections.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "hotline_ws_connections_total",
+            "WebSocket connections accepted.",
+            load(&self.ws_connections_total),
+        );
         counter(&mut out, "hotline_ws_frames_received_total", "WebSocket frames received.", load(&self.ws_frames_in));
-        counter(&mut out, "hotline_ws_closed_for_abuse_total", "Connections closed for floods or oversized frames.", load(&self.ws_closed_for_abuse));
+        counter(
+            &mut out,
+            "hotline_ws_closed_for_abuse_total",
+            "Connections closed for floods or oversized frames.",
+            load(&self.ws_closed_for_abuse),
+        );
         counter(&mut out, "hotline_ws_lagged_total", "Subscriptions dropped because a client lagged.", live.lagged);
-        counter(&mut out, "hotline_ws_ephemeral_dropped_total", "Typing/read/presence frames dropped for full queues.", live.dropped_ephemeral);
+        counter(
+            &mut out,
+            "hotline_ws_ephemeral_dropped_total",
+            "Typing/read/presence frames dropped for full queues.",
+            live.dropped_ephemeral,
+        );
         counter(&mut out, "hotline_messages_total", "Chat messages durably stored.", load(&self.messages));
-        self.send_latency.render(&mut out, "hotline_send_ack_duration_seconds", "From a send frame to its durable ack.");
+        self.send_latency.render(
+            &mut out,
+            "hotline_send_ack_duration_seconds",
+            "From a send frame to its durable ack.",
+        );
         counter(&mut out, "hotline_requests_created_total", "Hotline requests created.", load(&self.requests_created));
         gauge(&mut out, "hotline_queue_waiting", "Requests waiting for an expert.", live.queue_waiting);
         counter(&mut out, "hotline_db_transactions_total", "Write transactions committed.", live.write_transactions);
         counter(&mut out, "hotline_db_writes_total", "Writes, many per transaction (group commit).", live.writes);
-        counter(&mut out, "hotline_db_commit_seconds_total", "Time spent in write transactions.", live.commit_seconds_total);
+        counter(
+            &mut out,
+            "hotline_db_commit_seconds_total",
+            "Time spent in write transactions.",
+            live.commit_seconds_total,
+        );
         counter(&mut out, "hotline_logins_total{result=\"ok\"}", "Logins.", load(&self.logins_ok));
         let _ = writeln!(out, "hotline_logins_total{{result=\"failed\"}} {}", load(&self.logins_failed));
         let _ = writeln!(out, "hotline_logins_total{{result=\"rate_limited\"}} {}", load(&self.logins_limited));

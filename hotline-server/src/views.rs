@@ -40,8 +40,11 @@ mod tests {
 
     #[test]
     fn trainers_see_a_stable_alias_and_others_the_name() {
-        let officer = User { id: "u1".into(), username: "olga".into(), display_name: "Olga".into(), role: Role::Officer };
-        let trainer = Caller { user: User { id: "t".into(), username: "tom".into(), display_name: "Tom".into(), role: Role::Trainer } };
+        let officer =
+            User { id: "u1".into(), username: "olga".into(), display_name: "Olga".into(), role: Role::Officer };
+        let trainer = Caller {
+            user: User { id: "t".into(), username: "tom".into(), display_name: "Tom".into(), role: Role::Trainer },
+        };
         let expert = Caller { user: User { role: Role::Expert, ..trainer.user.clone() } };
         let key = b"server key";
         let alias = user_for(&trainer, key, officer.clone());

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use hotline_index::evaluation::{full_catalogue_plan, load_queries};
-use hotline_index::{bundle, CatalogueIndex, SearchRequest};
+use hotline_index::{CatalogueIndex, SearchRequest, bundle};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
@@ -56,10 +56,19 @@ fn main() -> anyhow::Result<()> {
     plain.sort();
     let (o50, o99) = (percentile(&ours, 50.0), percentile(&ours, 99.0));
     let (p50, p99) = (percentile(&plain, 50.0), percentile(&plain, 99.0));
-    println!("Full index: {} entries ({:?}), {} queries × {rounds} rounds\n", manifest.entries, manifest.by_kind, queries.len());
+    println!(
+        "Full index: {} entries ({:?}), {} queries × {rounds} rounds\n",
+        manifest.entries,
+        manifest.by_kind,
+        queries.len()
+    );
     println!("| search, top 10, in-process | p50 µs | p99 µs |");
     println!("|---|---:|---:|");
-    println!("| hotline search (codes, synonyms, typos, prefixes, snippets) | {:.0} | {:.0} |", micros(o50), micros(o99));
+    println!(
+        "| hotline search (codes, synonyms, typos, prefixes, snippets) | {:.0} | {:.0} |",
+        micros(o50),
+        micros(o99)
+    );
     println!("| plain tantivy BM25 (QueryParser, same fields, ids loaded) | {:.0} | {:.0} |", micros(p50), micros(p99));
     println!("| ratio | {:.2} | {:.2} |", micros(o50) / micros(p50), micros(o99) / micros(p99));
     println!();
@@ -83,8 +92,12 @@ fn main() -> anyhow::Result<()> {
             anyhow::ensure!(status.success(), "field search failed for {q:?}");
         }
         walls.sort();
-        println!("| `field search --json` whole process, p50 / p99 of {} | {:.1} ms / {:.1} ms |", walls.len(),
-            micros(percentile(&walls, 50.0)) / 1000.0, micros(percentile(&walls, 99.0)) / 1000.0);
+        println!(
+            "| `field search --json` whole process, p50 / p99 of {} | {:.1} ms / {:.1} ms |",
+            walls.len(),
+            micros(percentile(&walls, 50.0)) / 1000.0,
+            micros(percentile(&walls, 99.0)) / 1000.0
+        );
     } else {
         println!("(build `cargo build --release -p field-client` to measure `field search` wall time)");
     }

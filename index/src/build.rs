@@ -8,10 +8,10 @@ use sha2::{Digest, Sha256};
 use tantivy::Index;
 
 use crate::analysis::{CatalogueTokenizer, TOKENIZER_NAME};
-use crate::import::{import, ImportFormat, ImportSource};
-use crate::schema::{build_schema, entry_document, CatalogueFields};
-use crate::starter::starter_entries;
+use crate::import::{ImportFormat, ImportSource, import};
+use crate::schema::{CatalogueFields, build_schema, entry_document};
 use crate::screening::ScreeningList;
+use crate::starter::starter_entries;
 use crate::{Catalogue, Error, Result};
 
 /// Name of the manifest file in an index directory.
@@ -113,9 +113,11 @@ pub fn build_index(plan: &BuildPlan, out: &Path) -> Result<Manifest> {
 pub fn build_or_reuse(plan: &BuildPlan, out: &Path) -> Result<(Manifest, bool)> {
     let prepared = prepare(plan)?;
     if let Ok(existing) = read_manifest(out)
-        && existing.version == prepared.version && existing.format == FORMAT_VERSION {
-            return Ok((existing, false));
-        }
+        && existing.version == prepared.version
+        && existing.format == FORMAT_VERSION
+    {
+        return Ok((existing, false));
+    }
     Ok((write_prepared(&prepared, out)?, true))
 }
 
@@ -184,10 +186,8 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
         std::io::ErrorKind::NotFound => Error::NoIndex(dir.to_path_buf()),
         _ => Error::io(&path, e),
     })?;
-    serde_json::from_str(&text).map_err(|e| Error::BadBundle {
-        path: path.clone(),
-        problem: format!("unreadable manifest: {e}"),
-    })
+    serde_json::from_str(&text)
+        .map_err(|e| Error::BadBundle { path: path.clone(), problem: format!("unreadable manifest: {e}") })
 }
 
 /// A sibling path for building `out` before it replaces the old one.

@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::build::{read_manifest, replace_dir, staging_path, Manifest, MANIFEST_FILE};
+use crate::build::{MANIFEST_FILE, Manifest, read_manifest, replace_dir, staging_path};
 use crate::{CatalogueIndex, Error, Result};
 
 const CONTENTS_FILE: &str = "bundle.json";
@@ -91,10 +91,8 @@ fn append(builder: &mut tar::Builder<impl Write>, name: &str, bytes: &[u8], out:
 /// Packs the index directory `dir` into the bundle file `out` (written whole, then renamed into place).
 pub fn pack(dir: &Path, out: &Path) -> Result<BundleInfo> {
     let manifest = read_manifest(dir)?;
-    let files: Vec<String> = list_files(dir)?
-        .into_iter()
-        .filter(|name| name != MANIFEST_FILE && name != CONTENTS_FILE)
-        .collect();
+    let files: Vec<String> =
+        list_files(dir)?.into_iter().filter(|name| name != MANIFEST_FILE && name != CONTENTS_FILE).collect();
     let mut contents = BundleContents { format: 1, files: BTreeMap::new() };
     let mut blobs = Vec::with_capacity(files.len());
     for name in &files {
@@ -132,10 +130,8 @@ pub fn peek_manifest(bundle: &Path) -> Result<Manifest> {
     let file = std::fs::File::open(bundle).map_err(|e| Error::io(bundle, e))?;
     let mut archive = tar::Archive::new(file);
     let mut entries = archive.entries().map_err(|e| bad(e.to_string()))?;
-    let mut first = entries
-        .next()
-        .ok_or_else(|| bad("empty file".into()))?
-        .map_err(|e| bad(format!("not a bundle: {e}")))?;
+    let mut first =
+        entries.next().ok_or_else(|| bad("empty file".into()))?.map_err(|e| bad(format!("not a bundle: {e}")))?;
     let name = first.path().map_err(|e| bad(e.to_string()))?.to_string_lossy().into_owned();
     if name != MANIFEST_FILE {
         return Err(bad(format!("first member is {name:?}, not {MANIFEST_FILE}")));

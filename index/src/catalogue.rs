@@ -55,8 +55,7 @@ impl Catalogue {
 
     /// Entry counts per kind.
     pub fn by_kind(&self) -> BTreeMap<String, usize> {
-        let mut counts: BTreeMap<String, usize> =
-            Kind::ALL.iter().map(|k| (k.as_str().to_string(), 0)).collect();
+        let mut counts: BTreeMap<String, usize> = Kind::ALL.iter().map(|k| (k.as_str().to_string(), 0)).collect();
         for entry in self.entries.values() {
             *counts.entry(entry.kind.as_str().to_string()).or_default() += 1;
         }

@@ -41,9 +41,7 @@ fn is_eccn_prefix(text: &str) -> bool {
 /// HS digits (`845811`) from any punctuation (`8458.11`, `8458 11`, `8458-11`), if `text` is an HS code.
 pub fn hs_digits(text: &str) -> Option<String> {
     let trimmed = text.trim();
-    if trimmed.is_empty()
-        || !trimmed.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ' ' | '-'))
-    {
+    if trimmed.is_empty() || !trimmed.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ' ' | '-')) {
         return None;
     }
     let digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();

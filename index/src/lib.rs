@@ -12,21 +12,21 @@ pub mod evaluation;
 pub mod import;
 mod model;
 mod schema;
+pub mod screening;
 mod search;
 mod starter;
-pub mod screening;
 pub mod synonyms;
 
 pub use build::{
-    assemble, build_index, build_or_reuse, now_rfc3339, prepare, read_manifest, write_index, write_prepared, BuildPlan,
-    Manifest, PreparedBuild,
+    BuildPlan, Manifest, PreparedBuild, assemble, build_index, build_or_reuse, now_rfc3339, prepare, read_manifest,
+    write_index, write_prepared,
 };
 pub use catalogue::{Catalogue, SCHEMA_VERSION};
 pub use error::{Error, Result};
 pub use import::{ImportFormat, ImportSource};
 pub use model::{Entry, HitRecord, Kind, Paragraph};
 pub use search::{
-    escape_html, split_query, Alternative, AlternativeKind, CatalogueIndex, QueryPlan, SearchHit, SearchRequest,
-    SearchResults, WordGroup, MAX_LIMIT,
+    Alternative, AlternativeKind, CatalogueIndex, MAX_LIMIT, QueryPlan, SearchHit, SearchRequest, SearchResults,
+    WordGroup, escape_html, split_query,
 };
 pub use starter::starter_entries;

@@ -1,9 +1,7 @@
 //! The tantivy schema of the catalogue index and how an entry becomes a document.
 
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, FAST, TextFieldIndexing, TextOptions, STORED, STRING,
-};
 use tantivy::TantivyDocument;
+use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 
 use crate::analysis::TOKENIZER_NAME;
 use crate::codes::{canonical_eccn, hs_digits, prefixes};
@@ -81,9 +79,7 @@ impl CatalogueFields {
 pub fn build_schema() -> Schema {
     let mut builder = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqs),
+        TextFieldIndexing::default().set_tokenizer(TOKENIZER_NAME).set_index_option(IndexRecordOption::WithFreqs),
     );
     builder.add_text_field("id", STRING | STORED);
     builder.add_text_field("kind", STRING);

@@ -91,12 +91,8 @@ pub fn rules() -> &'static HashMap<String, Vec<SynonymRule>> {
             let phrases: Vec<Vec<String>> = group.iter().map(|p| terms_of(p)).collect();
             for phrase in &phrases {
                 let Some(first) = phrase.first() else { continue };
-                let alternatives =
-                    phrases.iter().filter(|other| *other != phrase).cloned().collect::<Vec<_>>();
-                rules
-                    .entry(first.clone())
-                    .or_default()
-                    .push(SynonymRule { phrase: phrase.clone(), alternatives });
+                let alternatives = phrases.iter().filter(|other| *other != phrase).cloned().collect::<Vec<_>>();
+                rules.entry(first.clone()).or_default().push(SynonymRule { phrase: phrase.clone(), alternatives });
             }
         }
         for list in rules.values_mut() {

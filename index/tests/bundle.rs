@@ -1,6 +1,6 @@
 //! The offline bundle: pack, unpack, verify; damaged bundles are refused and the old index kept.
 
-use hotline_index::{bundle, BuildPlan, CatalogueIndex, SearchRequest};
+use hotline_index::{BuildPlan, CatalogueIndex, SearchRequest, bundle};
 
 fn built() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -27,7 +27,11 @@ fn build_error(format: &str, name: &str, text: &str) -> String {
 
 #[test]
 fn ccl_json_errors_name_the_record() {
-    let message = build_error("ccl-json", "ccl.json", "{\"entries\": [{\"eccn\": \"2B001\", \"heading\": \"Machine tools\"}, {\"eccn\": \"2X001\", \"heading\": \"x\"}]}");
+    let message = build_error(
+        "ccl-json",
+        "ccl.json",
+        "{\"entries\": [{\"eccn\": \"2B001\", \"heading\": \"Machine tools\"}, {\"eccn\": \"2X001\", \"heading\": \"x\"}]}",
+    );
     assert!(message.contains("entry 2 (eccn 2X001)") && message.contains("not an ECCN"), "{message}");
     let message = build_error("ccl-json", "broken.json", "{\"entries\": [");
     assert!(message.contains("not CCL JSON"), "{message}");
@@ -52,14 +56,22 @@ fn hs_csv_errors_name_the_line() {
 
 #[test]
 fn catalogue_jsonl_errors_name_the_line() {
-    let good = r#"{"id": "guide:test-item", "kind": "guide", "title": "Test item", "controls": ["2B001"], "hs": ["8458.11"]}"#;
-    let message = build_error("catalogue-jsonl", "cards.jsonl", &format!("{good}\n{{\"id\": \"x\", \"kind\": \"guide\"}}\n"));
+    let good =
+        r#"{"id": "guide:test-item", "kind": "guide", "title": "Test item", "controls": ["2B001"], "hs": ["8458.11"]}"#;
+    let message =
+        build_error("catalogue-jsonl", "cards.jsonl", &format!("{good}\n{{\"id\": \"x\", \"kind\": \"guide\"}}\n"));
     assert!(message.contains("line 2") && message.contains("title"), "{message}");
-    let message = build_error("catalogue-jsonl", "typo.jsonl", r#"{"id": "a", "kind": "guide", "title": "A", "contrls": []}"#);
+    let message =
+        build_error("catalogue-jsonl", "typo.jsonl", r#"{"id": "a", "kind": "guide", "title": "A", "contrls": []}"#);
     assert!(message.contains("line 1") && message.contains("contrls"), "unknown fields are refused: {message}");
-    let message = build_error("catalogue-jsonl", "code.jsonl", r#"{"id": "a", "kind": "guide", "title": "A", "controls": ["2B0O1"]}"#);
+    let message = build_error(
+        "catalogue-jsonl",
+        "code.jsonl",
+        r#"{"id": "a", "kind": "guide", "title": "A", "controls": ["2B0O1"]}"#,
+    );
     assert!(message.contains("not an ECCN"), "{message}");
-    let message = build_error("catalogue-jsonl", "hs.jsonl", r#"{"id": "a", "kind": "guide", "title": "A", "hs": ["84581"]}"#);
+    let message =
+        build_error("catalogue-jsonl", "hs.jsonl", r#"{"id": "a", "kind": "guide", "title": "A", "hs": ["84581"]}"#);
     assert!(message.contains("not an HS code"), "{message}");
     let message = build_error("catalogue-jsonl", "kind.jsonl", r#"{"id": "a", "kind": "gadget", "title": "A"}"#);
     assert!(message.contains("kind"), "{message}");
@@ -71,8 +83,9 @@ fn catalogue_jsonl_errors_name_the_line() {
 fn a_missing_file_is_named() {
     let source: ImportSource = "ccl-json:/no/such/ccl.json".parse().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let error = hotline_index::build_index(&BuildPlan { include_builtin: false, imports: vec![source] }, &dir.path().join("i"))
-        .unwrap_err();
+    let error =
+        hotline_index::build_index(&BuildPlan { include_builtin: false, imports: vec![source] }, &dir.path().join("i"))
+            .unwrap_err();
     assert!(matches!(error, Error::Io { .. }) && error.to_string().contains("/no/such/ccl.json"), "{error}");
 }
 

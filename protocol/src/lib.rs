@@ -17,8 +17,8 @@ pub use requests::{
     RequestEnvelope, RequestList, RequestStatus, Shipment, Verdict,
 };
 pub use review::{
-    Annotation, AnnotationEnvelope, DayCount, NewAnnotation, Percentiles, ReviewDetail, ReviewList, ReviewRow, ReviewStats,
-    REVIEW_CSV_COLUMNS,
+    Annotation, AnnotationEnvelope, DayCount, NewAnnotation, Percentiles, REVIEW_CSV_COLUMNS, ReviewDetail, ReviewList,
+    ReviewRow, ReviewStats,
 };
 pub use screening::{ScreeningMatch, ScreeningResult};
 pub use ws::{ClientFrame, ServerFrame};
@@ -40,10 +40,9 @@ mod tests {
 
     #[test]
     fn new_request_needs_only_the_required_fields() {
-        let new: NewRequest = serde_json::from_str(
-            r#"{"client_request_id":"u","subject":"s","shipment":{"declared_description":"d"}}"#,
-        )
-        .unwrap();
+        let new: NewRequest =
+            serde_json::from_str(r#"{"client_request_id":"u","subject":"s","shipment":{"declared_description":"d"}}"#)
+                .unwrap();
         assert_eq!(new.priority, None);
         assert_eq!(new.shipment.hs_code, None);
     }

@@ -35,13 +35,13 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use hotline_tests::{Api, TestServer};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -91,7 +91,8 @@ fn main() -> ExitCode {
     if std::env::var_os("HOTLINE_SERVER_BIN").is_none() {
         // `TestServer` takes the server binary from this variable; run again with it pointing at this binary.
         let exe = std::env::current_exe().expect("the benchmark's own path");
-        let status = Command::new(&exe).args(&args[1..]).env("HOTLINE_SERVER_BIN", &exe).status().expect("the benchmark runs");
+        let status =
+            Command::new(&exe).args(&args[1..]).env("HOTLINE_SERVER_BIN", &exe).status().expect("the benchmark runs");
         return if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
@@ -101,7 +102,8 @@ fn main() -> ExitCode {
 
 /// The soft open-files limit must cover 5,000 client sockets here and 5,000 in the server (which inherits it).
 fn check_open_files() -> Result<(), String> {
-    let limits = std::fs::read_to_string("/proc/self/limits").map_err(|e| format!("cannot read /proc/self/limits: {e}"))?;
+    let limits =
+        std::fs::read_to_string("/proc/self/limits").map_err(|e| format!("cannot read /proc/self/limits: {e}"))?;
     let soft = limits
         .lines()
         .find(|line| line.starts_with("Max open files"))
@@ -123,9 +125,11 @@ async fn run() {
     eprintln!("hotline_bench: starting the server (load average {load_before})");
 
     // Rusqlite baselines first, on a quiet disk.
-    let baseline = tokio::task::spawn_blocking(|| (sqlite_rows_per_second(BASELINE_ROWS, 1), sqlite_rows_per_second(BATCHED_ROWS, 64)))
-        .await
-        .expect("sqlite baseline");
+    let baseline = tokio::task::spawn_blocking(|| {
+        (sqlite_rows_per_second(BASELINE_ROWS, 1), sqlite_rows_per_second(BATCHED_ROWS, 64))
+    })
+    .await
+    .expect("sqlite baseline");
 
     let server = TestServer::start();
     eprintln!("hotline_bench: server pid {}", server.pid());
@@ -167,7 +171,13 @@ async fn run() {
     conversations = relay.conversations;
     let echo = run_level(echoes, most, PACED_SENDS, Some(Duration::from_secs(1))).await;
     drop(echo.conversations);
-    latency_rows.push(LatencyRow { level: most, pace: "1 msg/s each", relay: relay.outcome, writer, echo: echo.outcome });
+    latency_rows.push(LatencyRow {
+        level: most,
+        pace: "1 msg/s each",
+        relay: relay.outcome,
+        writer,
+        echo: echo.outcome,
+    });
 
     eprintln!("hotline_bench: throughput, {most} senders × {BURST_PER_SENDER} pipelined sends");
     let before = writer_counters(&officers[0]).await;
@@ -224,7 +234,8 @@ async fn connect(url: &str, token: Option<&str>) -> Socket {
     }
     // Small client buffers: 5,000 client connections would otherwise take 128 KiB each here.
     let config = WebSocketConfig::default().read_buffer_size(4096).write_buffer_size(4096);
-    let (socket, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), true).await.expect("ws connects");
+    let (socket, _) =
+        tokio_tungstenite::connect_async_with_config(request, Some(config), true).await.expect("ws connects");
     socket
 }
 
@@ -253,7 +264,10 @@ async fn recv_until(socket: &mut Socket, accept: impl Fn(&Value) -> bool) -> Val
 /// Subscribes from the start and reads the replay up to the claim.
 async fn subscribe(socket: &mut Socket, request_id: &str) {
     send_json(socket, json!({"type": "subscribe", "request_id": request_id, "after_seq": 0})).await;
-    recv_until(socket, |f| f["type"] == "event" && f["event"]["request_id"] == request_id && f["event"]["kind"] == "claimed").await;
+    recv_until(socket, |f| {
+        f["type"] == "event" && f["event"]["request_id"] == request_id && f["event"]["kind"] == "claimed"
+    })
+    .await;
 }
 
 /// An officer's request, claimed by an expert; both connections subscribed to it.
@@ -271,7 +285,10 @@ async fn open_conversation(url: &str, officer: &Api, expert: &Api) -> Conversati
     let (_, expert_stream) = expert_socket.split();
     let (receipts_tx, receipts) = mpsc::unbounded_channel();
     let (acks_tx, acks) = mpsc::unbounded_channel();
-    let readers = vec![spawn_reader(expert_stream, Side::Expert, receipts_tx), spawn_reader(officer_stream, Side::Officer, acks_tx)];
+    let readers = vec![
+        spawn_reader(expert_stream, Side::Expert, receipts_tx),
+        spawn_reader(officer_stream, Side::Officer, acks_tx),
+    ];
     Conversation { request_id, sink, receipts, acks: Some(acks), _readers: readers }
 }
 
@@ -285,7 +302,11 @@ async fn open_echo(url: &str) -> Conversation {
 }
 
 /// Reads frames until the connection ends, handing out the `client_msg_id`s its side looks for.
-fn spawn_reader(mut stream: SplitStream<Socket>, side: Side, found: mpsc::UnboundedSender<(String, Instant)>) -> Reader {
+fn spawn_reader(
+    mut stream: SplitStream<Socket>,
+    side: Side,
+    found: mpsc::UnboundedSender<(String, Instant)>,
+) -> Reader {
     Reader(tokio::spawn(async move {
         while let Some(Ok(message)) = stream.next().await {
             let Message::Text(text) = message else { continue };
@@ -479,7 +500,11 @@ async fn durable_throughput(conversations: &mut Vec<Conversation>) -> Throughput
         last = last.max(last_ack);
         conversations.push(conversation);
     }
-    Throughput { messages: conversations.len() * BURST_PER_SENDER, elapsed: last - start, writer: WriterDelta::default() }
+    Throughput {
+        messages: conversations.len() * BURST_PER_SENDER,
+        elapsed: last - start,
+        writer: WriterDelta::default(),
+    }
 }
 
 /// The writer's counters from the server's `/metrics`.
@@ -512,7 +537,15 @@ impl WriterCounters {
 }
 
 async fn writer_counters(api: &Api) -> WriterCounters {
-    let text = api.http.get(format!("{}/metrics", api.base)).send().await.expect("GET /metrics").text().await.expect("metrics");
+    let text = api
+        .http
+        .get(format!("{}/metrics", api.base))
+        .send()
+        .await
+        .expect("GET /metrics")
+        .text()
+        .await
+        .expect("metrics");
     WriterCounters {
         transactions: metric(&text, "hotline_db_transactions_total"),
         writes: metric(&text, "hotline_db_writes_total"),
@@ -540,7 +573,11 @@ fn sqlite_rows_per_second(rows: usize, per_transaction: usize) -> (usize, f64) {
     .expect("table");
     let request_id = hotline_tests::uuid();
     let author_id = hotline_tests::uuid();
-    let body: String = "Nameplate reads DMU 65 monoBLOCK, 5 axes, 2 spindles, serial 1187; ".chars().cycle().take(BODY_CHARS).collect();
+    let body: String = "Nameplate reads DMU 65 monoBLOCK, 5 axes, 2 spindles, serial 1187; "
+        .chars()
+        .cycle()
+        .take(BODY_CHARS)
+        .collect();
     let start = Instant::now();
     let mut written = 0;
     while written < rows && start.elapsed() < BASELINE_MAX {
@@ -551,7 +588,14 @@ fn sqlite_rows_per_second(rows: usize, per_transaction: usize) -> (usize, f64) {
             written += 1;
             conn.prepare_cached("INSERT INTO messages VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
                 .expect("insert")
-                .execute(rusqlite::params![hotline_tests::uuid(), request_id, written as i64, author_id, hotline_tests::uuid(), body])
+                .execute(rusqlite::params![
+                    hotline_tests::uuid(),
+                    request_id,
+                    written as i64,
+                    author_id,
+                    hotline_tests::uuid(),
+                    body
+                ])
                 .expect("row written");
         }
         if per_transaction > 1 {
@@ -591,7 +635,15 @@ async fn idle_memory() -> Memory {
         .await;
     let deadline = Instant::now() + FRAME_WAIT;
     loop {
-        let text = users[0].http.get(format!("{}/metrics", users[0].base)).send().await.expect("GET /metrics").text().await.expect("metrics");
+        let text = users[0]
+            .http
+            .get(format!("{}/metrics", users[0].base))
+            .send()
+            .await
+            .expect("GET /metrics")
+            .text()
+            .await
+            .expect("metrics");
         let open = metric(&text, "hotline_ws_connections") as usize;
         if open >= IDLE_CONNECTIONS {
             break;
@@ -650,10 +702,17 @@ fn print_report(
 ) {
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     println!("## Hotline server (issue 3)\n");
-    println!("`hotline_bench`: {cores} cores, load average {} at the start, {} at the end; whole run {:.0} s.\n", load.0, load.1, elapsed.as_secs_f64());
+    println!(
+        "`hotline_bench`: {cores} cores, load average {} at the start, {} at the end; whole run {:.0} s.\n",
+        load.0,
+        load.1,
+        elapsed.as_secs_f64()
+    );
 
     println!("### Officer→expert relay latency, durable (send frame → the expert's `event`)\n");
-    println!("| conversations | pace | sends | hotline p50 ms | hotline p99 ms | echo p50 ms | echo p99 ms | ratio p50 | ratio p99 | hotline msg/s | writes/txn | writer busy |");
+    println!(
+        "| conversations | pace | sends | hotline p50 ms | hotline p99 ms | echo p50 ms | echo p99 ms | ratio p50 | ratio p99 | hotline msg/s | writes/txn | writer busy |"
+    );
     println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for row in latency {
         let (r, e) = (&row.relay.latencies, &row.echo.latencies);
@@ -696,7 +755,10 @@ fn print_report(
         "| rusqlite, one transaction per message (WAL, synchronous=FULL, ~350-byte row; {:.2} ms per commit) | {one_rows} | {one_rate:.0} | 1.0 |",
         1000.0 / one_rate
     );
-    println!("| rusqlite, 64 messages per transaction (same) | {batch_rows} | {batch_rate:.0} | {:.1} |\n", batch_rate / one_rate);
+    println!(
+        "| rusqlite, 64 messages per transaction (same) | {batch_rows} | {batch_rate:.0} | {:.1} |\n",
+        batch_rate / one_rate
+    );
 
     println!("### Server memory per idle WebSocket\n");
     println!("| idle connections | server VmRSS before | after | KiB per connection |");

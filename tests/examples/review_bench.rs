@@ -27,8 +27,8 @@ use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use hotline_tests::{Api, TestServer};
-use rusqlite::{params, Connection};
-use serde_json::{json, Value};
+use rusqlite::{Connection, params};
+use serde_json::{Value, json};
 
 /// Closed requests loaded.
 const REQUESTS: usize = 100_000;
@@ -46,16 +46,54 @@ const EXPERTS: usize = 5;
 const FIRST_DAY: i64 = 20_697;
 
 const CONTROLS: &[&str] = &[
-    "5A002.a.1", "5A002.a.2", "5A992.c", "5D002.c.1", "3A001.a.7", "3A090.a", "3A991.p", "1C010.a", "1C350.b", "2B001.b",
-    "2B350.g", "2B352.d", "6A003.b.4", "6A002.a.3", "9A004.u", "9A012.a", "4A003.b", "7A003.a", "ML10.a", "ML4.b",
+    "5A002.a.1",
+    "5A002.a.2",
+    "5A992.c",
+    "5D002.c.1",
+    "3A001.a.7",
+    "3A090.a",
+    "3A991.p",
+    "1C010.a",
+    "1C350.b",
+    "2B001.b",
+    "2B350.g",
+    "2B352.d",
+    "6A003.b.4",
+    "6A002.a.3",
+    "9A004.u",
+    "9A012.a",
+    "4A003.b",
+    "7A003.a",
+    "ML10.a",
+    "ML4.b",
 ];
 const VERDICTS: &[&str] = &["controlled", "not_controlled", "licence_check", "referred"];
 const COUNTRIES: &[&str] = &["LV", "LT", "EE", "PL", "FI", "DE", "BY", "RU", "KZ", "AM", "GE", "TR", "CN", "AE", "UA"];
 const ITEMS: &[&str] = &[
-    "industrial pump", "frequency converter", "thermal camera", "gas turbine parts", "CNC milling head", "router modules",
-    "encrypted radio", "drone flight controller", "carbon fibre sheets", "valve assembly", "oscilloscope", "GNSS receiver",
-    "bearing set", "laser rangefinder", "power supply units", "heat exchanger", "signal generator", "optical sights",
-    "servo motors", "lithium batteries", "machine tool spindle", "satellite antenna", "pressure transducers", "magnetometer",
+    "industrial pump",
+    "frequency converter",
+    "thermal camera",
+    "gas turbine parts",
+    "CNC milling head",
+    "router modules",
+    "encrypted radio",
+    "drone flight controller",
+    "carbon fibre sheets",
+    "valve assembly",
+    "oscilloscope",
+    "GNSS receiver",
+    "bearing set",
+    "laser rangefinder",
+    "power supply units",
+    "heat exchanger",
+    "signal generator",
+    "optical sights",
+    "servo motors",
+    "lithium batteries",
+    "machine tool spindle",
+    "satellite antenna",
+    "pressure transducers",
+    "magnetometer",
 ];
 /// The vocabulary of the bodies, most common first (picked with a skewed distribution).
 const WORDS: &str = "the shipment export declared goods check please nameplate photo model number serial code control list \
@@ -111,7 +149,8 @@ fn main() -> ExitCode {
     if std::env::var_os("HOTLINE_SERVER_BIN").is_none() {
         // `TestServer` takes the server binary from this variable; run again with it pointing at this binary.
         let exe = std::env::current_exe().expect("the benchmark's own path");
-        let status = Command::new(&exe).args(&args[1..]).env("HOTLINE_SERVER_BIN", &exe).status().expect("the benchmark runs");
+        let status =
+            Command::new(&exe).args(&args[1..]).env("HOTLINE_SERVER_BIN", &exe).status().expect("the benchmark runs");
         return if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
@@ -172,10 +211,17 @@ async fn run() {
     }
     let rss_before = proc_status_kib(server.pid(), "VmRSS");
     let mut exports = Vec::new();
-    for (format, from, to) in [("csv", day(10), day(39)), ("json", day(10), day(39)), ("csv", first.clone(), last.clone()), ("json", first.clone(), last.clone())] {
+    for (format, from, to) in [
+        ("csv", day(10), day(39)),
+        ("json", day(10), day(39)),
+        ("csv", first.clone(), last.clone()),
+        ("json", first.clone(), last.clone()),
+    ] {
         let name = format!("export.{format}, {from} … {to}");
         eprintln!("review_bench: {name}");
-        exports.push(measure_export(&trainer, &name, &format!("/api/v1/review/export.{format}?from={from}&to={to}")).await);
+        exports.push(
+            measure_export(&trainer, &name, &format!("/api/v1/review/export.{format}?from={from}&to={to}")).await,
+        );
     }
     let memory = ExportMemory { rss_before, peak: proc_status_kib(server.pid(), "VmHWM") };
     drop(server);
@@ -221,7 +267,13 @@ async fn measure_export(api: &Api, name: &str, path: &str) -> ExportRow {
         }
     }
     samples.sort();
-    ExportRow { name: name.into(), rows, bytes, p50: samples[samples.len().div_ceil(2) - 1], max: *samples.last().expect("samples") }
+    ExportRow {
+        name: name.into(),
+        rows,
+        bytes,
+        p50: samples[samples.len().div_ceil(2) - 1],
+        max: *samples.last().expect("samples"),
+    }
 }
 
 /// A `kB` line of `/proc/<pid>/status` (`VmRSS`, `VmHWM`).
@@ -265,7 +317,8 @@ fn users(conn: &Connection, role: &str) -> Vec<User> {
 
 fn bulk_load(path: &std::path::Path) -> Load {
     let mut conn = Connection::open(path).expect("database opens");
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;").expect("pragmas");
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -262144;")
+        .expect("pragmas");
     let officers = users(&conn, "officer");
     let experts = users(&conn, "expert");
     assert_eq!((officers.len(), experts.len()), (OFFICERS, EXPERTS), "the accounts exist");
@@ -304,12 +357,18 @@ fn bulk_load(path: &std::path::Path) -> Load {
                 let expert = &experts[rng.below(experts.len())];
                 // Spread evenly over the days, at a random time between 07:00 and 19:00.
                 let day = (n as i64 * DAYS) / REQUESTS as i64;
-                let created = ((FIRST_DAY + day) * 86_400 + 7 * 3600 + rng.below(12 * 3600) as i64) * 1000 + rng.below(1000) as i64;
+                let created = ((FIRST_DAY + day) * 86_400 + 7 * 3600 + rng.below(12 * 3600) as i64) * 1000
+                    + rng.below(1000) as i64;
                 let claimed = created + 20_000 + rng.below(900_000) as i64;
                 let rare = rng.below(2000) == 0;
                 let item = if rare { "magnetometer" } else { ITEMS[rng.skewed(ITEMS.len())] };
                 let destination = rng.pick(COUNTRIES);
-                let subject = format!("{} for {destination}: {}", capitalise(item), ["is it controlled?", "nameplate check", "dual-use check", "licence needed?", "please classify"][rng.below(5)]);
+                let subject = format!(
+                    "{} for {destination}: {}",
+                    capitalise(item),
+                    ["is it controlled?", "nameplate check", "dual-use check", "licence needed?", "please classify"]
+                        [rng.below(5)]
+                );
                 let shipment = json!({
                     "declared_description": format!("{item}, {} pcs", 1 + rng.below(40)),
                     "hs_code": format!("{:04}.{:02}", 8400 + rng.below(200), rng.below(100)),
@@ -344,9 +403,13 @@ fn bulk_load(path: &std::path::Path) -> Load {
                     ])
                     .expect("request row");
                 let created_data = json!({"subject": subject, "priority": "normal"}).to_string();
-                insert_event.execute(params![id, 1, "created", created_s, officer.id, None::<String>, created_data]).expect("event");
+                insert_event
+                    .execute(params![id, 1, "created", created_s, officer.id, None::<String>, created_data])
+                    .expect("event");
                 let claimed_data = json!({"assignee": expert.json}).to_string();
-                insert_event.execute(params![id, 2, "claimed", claimed_s, expert.id, None::<String>, claimed_data]).expect("event");
+                insert_event
+                    .execute(params![id, 2, "claimed", claimed_s, expert.id, None::<String>, claimed_data])
+                    .expect("event");
                 for (k, &time) in times.iter().enumerate() {
                     let seq = 3 + k as i64;
                     let (author, cites) = if k % 2 == 0 {
@@ -363,12 +426,18 @@ fn bulk_load(path: &std::path::Path) -> Load {
                     }
                     let message_id = format!("20000000-0000-7000-8000-{:012x}", n * 4 + k);
                     let client_msg_id = format!("30000000-0000-4000-8000-{:012x}", n * 4 + k);
-                    insert_message.execute(params![message_id, id, seq, author.id, client_msg_id, body, cites]).expect("message row");
-                    insert_event.execute(params![id, seq, "message", timestamp(time), author.id, message_id, "{}"]).expect("event");
+                    insert_message
+                        .execute(params![message_id, id, seq, author.id, client_msg_id, body, cites])
+                        .expect("message row");
+                    insert_event
+                        .execute(params![id, seq, "message", timestamp(time), author.id, message_id, "{}"])
+                        .expect("event");
                 }
                 close_request.execute(params![id, closed_s, outcome.to_string()]).expect("close");
                 let closed_data = json!({"outcome": outcome}).to_string();
-                insert_event.execute(params![id, 7, "closed", closed_s, expert.id, None::<String>, closed_data]).expect("event");
+                insert_event
+                    .execute(params![id, 7, "closed", closed_s, expert.id, None::<String>, closed_data])
+                    .expect("event");
                 rows += 12;
             }
         }
@@ -378,7 +447,8 @@ fn bulk_load(path: &std::path::Path) -> Load {
     }
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;").expect("checkpoint");
     let elapsed = started.elapsed();
-    let summaries: i64 = conn.query_row("SELECT count(*) FROM review_summary", [], |row| row.get(0)).expect("summaries");
+    let summaries: i64 =
+        conn.query_row("SELECT count(*) FROM review_summary", [], |row| row.get(0)).expect("summaries");
     let codes: i64 = conn.query_row("SELECT count(*) FROM review_codes", [], |row| row.get(0)).expect("codes");
     drop(conn);
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -451,7 +521,14 @@ async fn measure(api: &Api, name: &str, path: &str) -> Row {
     }
     samples.sort();
     let at = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
-    Row { name: name.into(), path: path.into(), total, p50: at(0.50), p99: at(0.99), max: *samples.last().expect("samples") }
+    Row {
+        name: name.into(),
+        path: path.into(),
+        total,
+        p50: at(0.50),
+        p99: at(0.99),
+        max: *samples.last().expect("samples"),
+    }
 }
 
 fn ms(duration: Duration) -> String {
@@ -459,10 +536,16 @@ fn ms(duration: Duration) -> String {
 }
 
 fn print_report(load: &Load, rows: &[Row], exports: &[ExportRow], memory: &ExportMemory, elapsed: Duration) {
-    let uptime = Command::new("uptime").output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+    let uptime = Command::new("uptime")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     println!("### Review latency with {REQUESTS} closed requests ({DAYS} days, 4 messages each)\n");
-    println!("Command: `cargo run --release -p hotline-tests --example review_bench` ({cores} cores; whole run {:.0} s)  ", elapsed.as_secs_f64());
+    println!(
+        "Command: `cargo run --release -p hotline-tests --example review_bench` ({cores} cores; whole run {:.0} s)  ",
+        elapsed.as_secs_f64()
+    );
     println!("`uptime` at the end: `{uptime}`\n");
     println!(
         "Bulk load (rusqlite, {BATCH} requests per transaction, review triggers on): {:.1} s — {:.0} requests/s, {:.0} table rows/s \
@@ -479,9 +562,19 @@ fn print_report(load: &Load, rows: &[Row], exports: &[ExportRow], memory: &Expor
     println!("| query | request | matching | p50 ms | p99 ms | max ms |");
     println!("|---|---|---:|---:|---:|---:|");
     for row in rows {
-        println!("| {} | `GET {}` | {} | {} | {} | {} |", row.name, row.path, row.total, ms(row.p50), ms(row.p99), ms(row.max));
+        println!(
+            "| {} | `GET {}` | {} | {} | {} | {} |",
+            row.name,
+            row.path,
+            row.total,
+            ms(row.p50),
+            ms(row.p99),
+            ms(row.max)
+        );
     }
-    println!("\nExports (every matching row, no paging), {EXPORT_CALLS} calls each after one warm-up, the whole body read:\n");
+    println!(
+        "\nExports (every matching row, no paging), {EXPORT_CALLS} calls each after one warm-up, the whole body read:\n"
+    );
     println!("| export | rows | MB | p50 ms | max ms | rows/s |");
     println!("|---|---:|---:|---:|---:|---:|");
     for row in exports {

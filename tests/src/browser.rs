@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::wd::Capabilities;
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 /// How long a DOM condition may take before the test fails.
 pub const UI_TIMEOUT: Duration = Duration::from_secs(15);
@@ -129,7 +129,10 @@ impl Browser {
             }
             if Instant::now() >= deadline {
                 let body = self.js("return document.body.innerText", vec![]).await;
-                panic!("waited {timeout:?} for {what}; never happened. The page shows:\n{}", body.as_str().unwrap_or(""));
+                panic!(
+                    "waited {timeout:?} for {what}; never happened. The page shows:\n{}",
+                    body.as_str().unwrap_or("")
+                );
             }
             tokio::time::sleep(POLL_EVERY).await;
         }
@@ -275,7 +278,10 @@ pub fn console_server() -> crate::TestServer {
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
     let ccl = data.join("ccl/ccl.json");
     let hs = data.join("hs/harmonized-system.csv");
-    assert!(ccl.exists() && hs.exists(), "the console tests need ../shared/data (ccl/ccl.json, hs/harmonized-system.csv) beside the repository");
+    assert!(
+        ccl.exists() && hs.exists(),
+        "the console tests need ../shared/data (ccl/ccl.json, hs/harmonized-system.csv) beside the repository"
+    );
     let ccl = format!("ccl-json:{}", ccl.display());
     let hs = format!("hs-csv:{}", hs.display());
     crate::TestServer::start_with(&["--demo", "--import", &ccl, "--import", &hs])

@@ -58,7 +58,8 @@ impl Run {
     /// stdout as the single JSON document it must be.
     #[track_caller]
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.stdout))
     }
 }
 
@@ -123,8 +124,11 @@ impl Field {
 
     /// `field login --password-stdin`; panics unless it works.
     pub fn login(&self, server: &str, username: &str, password: &str) {
-        self.run_with_stdin(&["login", "--server", server, "--username", username, "--password-stdin"], &format!("{password}\n"))
-            .success();
+        self.run_with_stdin(
+            &["login", "--server", server, "--username", username, "--password-stdin"],
+            &format!("{password}\n"),
+        )
+        .success();
     }
 }
 
@@ -188,7 +192,8 @@ impl Proxy {
         let (ready, port) = std::sync::mpsc::channel();
         let shared = state.clone();
         let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            let runtime =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
             runtime.block_on(async move {
                 let listener = TcpListener::bind("127.0.0.1:0").await.expect("proxy binds");
                 ready.send(listener.local_addr().expect("address").port()).expect("port sent");

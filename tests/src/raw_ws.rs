@@ -59,7 +59,11 @@ impl SilentPeer {
             }
             let mut chunk = [0u8; 1024];
             let n = stream.read(&mut chunk).await.expect("handshake answer read");
-            assert!(n > 0, "the server closed the socket during the handshake: {:?}", String::from_utf8_lossy(&buffered));
+            assert!(
+                n > 0,
+                "the server closed the socket during the handshake: {:?}",
+                String::from_utf8_lossy(&buffered)
+            );
             buffered.extend_from_slice(&chunk[..n]);
         };
         let head = String::from_utf8_lossy(&buffered[..end]).to_string();
@@ -95,7 +99,9 @@ impl SilentPeer {
             loop {
                 match self.next_frame().await {
                     Some(RawFrame { opcode: TEXT, payload }) => return String::from_utf8(payload).expect("UTF-8 text"),
-                    Some(RawFrame { opcode: CLOSE, payload }) => panic!("the server closed the connection: {:?}", close_of(&payload)),
+                    Some(RawFrame { opcode: CLOSE, payload }) => {
+                        panic!("the server closed the connection: {:?}", close_of(&payload))
+                    }
                     Some(_) => continue,
                     None => panic!("the server dropped the connection"),
                 }

@@ -4,9 +4,9 @@
 //! outcome. With a [`Timeline`] every step happens at a chosen time of the server's clock
 //! ([`TestServer::set_clock`]), so that weeks of history can be laid out in seconds.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use crate::{check, images, new_request, uuid, Api, TestServer, Ws};
+use crate::{Api, TestServer, Ws, check, images, new_request, uuid};
 
 /// When each step happens on the server's clock (RFC 3339 times, in order).
 #[derive(Debug, Clone)]

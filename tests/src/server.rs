@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::ws::Ws;
 
@@ -104,7 +104,16 @@ impl TestServer {
             panic!("the server did not print its `listening on` line; its log:\n{log}")
         });
         let port = url.rsplit(':').next().and_then(|p| p.parse().ok()).expect("port in the listening line");
-        TestServer { child: Some(child), base: url, port, clock_file: clock_file(&data_dir), data_dir, _temp: None, args, log_filter }
+        TestServer {
+            child: Some(child),
+            base: url,
+            port,
+            clock_file: clock_file(&data_dir),
+            data_dir,
+            _temp: None,
+            args,
+            log_filter,
+        }
     }
 
     /// From now on the server's clock reads `at` (RFC 3339), until the next call: every time the server records
@@ -240,7 +249,12 @@ impl Api {
         let status = response.status().as_u16();
         let body: Value = response.json().await.expect("login JSON");
         crate::check(status, &body, 200);
-        Api { http, base: base.to_string(), token: body["token"].as_str().expect("token").into(), user: body["user"].clone() }
+        Api {
+            http,
+            base: base.to_string(),
+            token: body["token"].as_str().expect("token").into(),
+            user: body["user"].clone(),
+        }
     }
 
     /// The user's id.
@@ -257,14 +271,21 @@ impl Api {
 
     /// GET with the token.
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("GET");
+        let response =
+            self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.expect("GET");
         Self::finish(response).await
     }
 
     /// POST JSON with the token.
     pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response =
-            self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(body).send().await.expect("POST");
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .expect("POST");
         Self::finish(response).await
     }
 
@@ -284,19 +305,39 @@ impl Api {
 
     /// Uploads a file to a request as the multipart part `file`.
     pub async fn upload(&self, request_id: &str, file_name: &str, bytes: Vec<u8>, content_type: &str) -> (u16, Value) {
-        Self::finish(self.upload_request(request_id, file_name, bytes, content_type).send().await.expect("upload")).await
+        Self::finish(self.upload_request(request_id, file_name, bytes, content_type).send().await.expect("upload"))
+            .await
     }
 
     /// Uploads a file with an `Idempotency-Key`.
-    pub async fn upload_keyed(&self, request_id: &str, file_name: &str, bytes: Vec<u8>, content_type: &str, key: &str) -> (u16, Value) {
+    pub async fn upload_keyed(
+        &self,
+        request_id: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+        key: &str,
+    ) -> (u16, Value) {
         let request = self.upload_request(request_id, file_name, bytes, content_type).header("idempotency-key", key);
         Self::finish(request.send().await.expect("upload")).await
     }
 
-    fn upload_request(&self, request_id: &str, file_name: &str, bytes: Vec<u8>, content_type: &str) -> reqwest::RequestBuilder {
-        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()).mime_str(content_type).expect("mime");
+    fn upload_request(
+        &self,
+        request_id: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+        content_type: &str,
+    ) -> reqwest::RequestBuilder {
+        let part = reqwest::multipart::Part::bytes(bytes)
+            .file_name(file_name.to_string())
+            .mime_str(content_type)
+            .expect("mime");
         let form = reqwest::multipart::Form::new().part("file", part);
-        self.http.post(format!("{}/api/v1/requests/{request_id}/attachments", self.base)).bearer_auth(&self.token).multipart(form)
+        self.http
+            .post(format!("{}/api/v1/requests/{request_id}/attachments", self.base))
+            .bearer_auth(&self.token)
+            .multipart(form)
     }
 
     /// Opens a request; panics unless 201.
@@ -317,7 +358,8 @@ impl Api {
         let mut events = Vec::new();
         let mut after = 0;
         loop {
-            let (status, body) = self.get(&format!("/api/v1/requests/{request_id}/events?after_seq={after}&limit=1000")).await;
+            let (status, body) =
+                self.get(&format!("/api/v1/requests/{request_id}/events?after_seq={after}&limit=1000")).await;
             crate::check(status, &body, 200);
             let page = body["events"].as_array().expect("events").clone();
             if page.is_empty() {

@@ -6,9 +6,9 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// How long a test waits for an expected frame before failing.
@@ -137,10 +137,15 @@ impl Ws {
 
     /// Sends a message and waits for its ack (or error).
     pub async fn send_message(&mut self, request_id: &str, client_msg_id: &str, body: &str) -> Value {
-        self.send(serde_json::json!({"type": "send", "request_id": request_id, "client_msg_id": client_msg_id, "body": body}))
-            .await;
-        self.recv_until(|f| (f["type"] == "ack" || f["type"] == "error") && f.get("client_msg_id").or(f.get("ref")) == Some(&Value::String(client_msg_id.into())))
-            .await
+        self.send(
+            serde_json::json!({"type": "send", "request_id": request_id, "client_msg_id": client_msg_id, "body": body}),
+        )
+        .await;
+        self.recv_until(|f| {
+            (f["type"] == "ack" || f["type"] == "error")
+                && f.get("client_msg_id").or(f.get("ref")) == Some(&Value::String(client_msg_id.into()))
+        })
+        .await
     }
 
     /// A ping answered by pong proves the connection still works (and that every earlier frame was handled).

@@ -7,9 +7,9 @@
 
 use std::time::{Duration, Instant};
 
-use hotline_tests::browser::{console_server, demo_api, demo_password, keys, screenshot_path, Browser};
+use hotline_tests::browser::{Browser, console_server, demo_api, demo_password, keys, screenshot_path};
 use hotline_tests::{check, images, uuid};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 fn new_request(subject: &str, priority: &str, description: &str, hs: &str) -> Value {
     json!({
@@ -44,12 +44,24 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
         .await;
     check(status, &body, 201);
     let older = body["request"]["id"].as_str().unwrap().to_string();
-    browser.wait_js_args("the first request in the queue", "return !!document.querySelector(`#queue [data-request-id=\"${arguments[0]}\"]`)", vec![json!(older)], Duration::from_secs(1)).await;
+    browser
+        .wait_js_args(
+            "the first request in the queue",
+            "return !!document.querySelector(`#queue [data-request-id=\"${arguments[0]}\"]`)",
+            vec![json!(older)],
+            Duration::from_secs(1),
+        )
+        .await;
 
     let (status, body) = officer
         .post(
             "/api/v1/requests",
-            &new_request("5-axis machining centre declared as \"machine parts\"", "urgent", "machine parts (crated milling machine, nameplate DMU 65)", "8459.61"),
+            &new_request(
+                "5-axis machining centre declared as \"machine parts\"",
+                "urgent",
+                "machine parts (crated milling machine, nameplate DMU 65)",
+                "8459.61",
+            ),
         )
         .await;
     let created_at = Instant::now();
@@ -64,7 +76,9 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
         )
         .await;
     assert!(created_at.elapsed() < Duration::from_secs(1));
-    let order = browser.js("return [...document.querySelectorAll('#queue [data-request-id]')].map(li => li.dataset.requestId)", vec![]).await;
+    let order = browser
+        .js("return [...document.querySelectorAll('#queue [data-request-id]')].map(li => li.dataset.requestId)", vec![])
+        .await;
     assert_eq!(order, json!([request_id, older]), "urgent first, then oldest");
     browser.wait_text("#notice", "New urgent request from Demo Officer").await;
     browser.wait_text(&format!("#queue [data-request-id=\"{request_id}\"] .waited"), " s").await;
@@ -101,7 +115,9 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
         .await;
     browser.wait_text("#hs-heading", "milling").await;
     browser.wait_text("#shipment", "Baltic Precision Trading SIA").await;
-    browser.wait_js("the consignee's screening line", "return document.getElementById('screening').textContent.length > 0").await;
+    browser
+        .wait_js("the consignee's screening line", "return document.getElementById('screening').textContent.length > 0")
+        .await;
     browser.wait_text("#shipment", "LV → BY").await;
 
     // The photo opens full size.
@@ -116,7 +132,12 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
 
     // Ctrl+K goes to the catalogue; the search runs as one types.
     browser.type_into("#message", &format!("{}k{}", "\u{e009}", keys::NULL)).await;
-    browser.wait_js("the search box focused by Ctrl+K", "return document.activeElement && document.activeElement.id === 'search'").await;
+    browser
+        .wait_js(
+            "the search box focused by Ctrl+K",
+            "return document.activeElement && document.activeElement.id === 'search'",
+        )
+        .await;
     browser.type_into("#search", "2B001").await;
     browser.click("#results [data-entry-id=\"2B001\"]").await;
     browser.wait_text("#entry h3", "Machine tools").await;
@@ -125,18 +146,32 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
 
     // Shift+Enter makes a new line, Enter sends.
     browser
-        .type_into("#message", &format!("Yes: a 5-axis machining centre is 2B001.{}{}{}Hold it and ask for the licence.{}", keys::SHIFT, keys::ENTER, keys::NULL, keys::ENTER))
+        .type_into(
+            "#message",
+            &format!(
+                "Yes: a 5-axis machining centre is 2B001.{}{}{}Hold it and ask for the licence.{}",
+                keys::SHIFT,
+                keys::ENTER,
+                keys::NULL,
+                keys::ENTER
+            ),
+        )
         .await;
     browser.wait_text("#chat .msg-mine[data-seq] .msg-body", "Hold it and ask for the licence.").await;
     let card = browser.wait_text("#chat .msg-mine[data-seq] .cite-card[data-code=\"2B001\"]", "Machine tools").await;
     assert!(card.starts_with("2B001"), "the card shows the code and the title: {card}");
     let composer = browser.js("return document.getElementById('message').value", vec![]).await;
     assert_eq!(composer, json!(""), "the composer is cleared after sending");
-    assert_eq!(browser.js("return document.querySelectorAll('#cite-chips [data-cite-chip]').length", vec![]).await, json!(0));
+    assert_eq!(
+        browser.js("return document.querySelectorAll('#cite-chips [data-cite-chip]').length", vec![]).await,
+        json!(0)
+    );
 
     // The officer's client receives the reply with its citation.
     let reply = officer_ws
-        .recv_until(|f| f["type"] == "event" && f["event"]["kind"] == "message" && f["event"]["author"]["username"] == "expert")
+        .recv_until(|f| {
+            f["type"] == "event" && f["event"]["kind"] == "message" && f["event"]["author"]["username"] == "expert"
+        })
         .await;
     let event = &reply["event"];
     assert_eq!(event["message"]["body"], "Yes: a 5-axis machining centre is 2B001.\nHold it and ask for the licence.");
@@ -152,7 +187,12 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
     browser.js("document.getElementById('search').value = ''; return true", vec![]).await;
     browser.type_into("#search", "5 axis milling").await;
     browser.wait_text("#search-state", "for “5 axis milling”").await;
-    browser.wait_js("search hits with highlighted words", "return document.querySelectorAll('#results .snippet mark').length > 0").await;
+    browser
+        .wait_js(
+            "search hits with highlighted words",
+            "return document.querySelectorAll('#results .snippet mark').length > 0",
+        )
+        .await;
     let first = browser.js("return document.querySelector('#results .result-title').textContent", vec![]).await;
     browser.click("#results .result-open").await;
     browser.wait_text("#entry h3", first.as_str().unwrap()).await;
@@ -167,26 +207,43 @@ async fn an_expert_claims_a_request_cites_an_entry_and_the_officer_receives_the_
     browser.click("#close-form button[type=submit]").await;
     browser.wait_text("#request-meta", "closed: licence check").await;
     let closed = officer_ws.recv_until(|f| f["type"] == "event" && f["event"]["kind"] == "closed").await;
-    assert_eq!(closed["event"]["data"]["outcome"], json!({"verdict": "licence_check", "controls": ["2B001"], "note": "Licence needed for BY."}));
+    assert_eq!(
+        closed["event"]["data"]["outcome"],
+        json!({"verdict": "licence_check", "controls": ["2B001"], "note": "Licence needed for BY."})
+    );
     browser
-        .wait_js_args("the closed request to leave the queue", "return !document.querySelector(`#queue [data-request-id=\"${arguments[0]}\"]`)", vec![json!(request_id)], Duration::from_secs(5))
+        .wait_js_args(
+            "the closed request to leave the queue",
+            "return !document.querySelector(`#queue [data-request-id=\"${arguments[0]}\"]`)",
+            vec![json!(request_id)],
+            Duration::from_secs(5),
+        )
         .await;
     browser.wait_js("the composer to lock", "return document.getElementById('message').disabled").await;
 
     // Transfer the other request to the colleague on call.
     browser.open_and_claim(&older).await;
     browser.click("#show-transfer").await;
-    let options = browser.js("return [...document.querySelectorAll('#transfer-to option')].map(o => o.value)", vec![]).await;
+    let options =
+        browser.js("return [...document.querySelectorAll('#transfer-to option')].map(o => o.value)", vec![]).await;
     assert_eq!(options, json!(["expert2"]), "the transfer list offers the other expert on call");
     browser.click("#transfer-form button[type=submit]").await;
     browser.wait_text("#request-meta", "held by Second Demo Expert").await;
     let moved = colleague_ws
-        .recv_until(|f| f["type"] == "request" && f["request"]["id"] == older.as_str() && f["request"]["assignee"]["username"] == "expert2")
+        .recv_until(|f| {
+            f["type"] == "request"
+                && f["request"]["id"] == older.as_str()
+                && f["request"]["assignee"]["username"] == "expert2"
+        })
         .await;
     assert_eq!(moved["request"]["status"], "claimed");
     browser.wait_text(&format!("#queue [data-request-id=\"{older}\"]"), "held by Second Demo Expert").await;
 
-    assert_eq!(browser.csp_violations().await, Vec::<String>::new(), "the console breaks its own Content-Security-Policy");
+    assert_eq!(
+        browser.csp_violations().await,
+        Vec::<String>::new(),
+        "the console breaks its own Content-Security-Policy"
+    );
 
     // Logging out revokes the session: the login form is back, and a reload does not sign in again.
     browser.click("#logout").await;

@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use hotline_tests::browser::{console_server, demo_api, demo_password, keys, Browser};
+use hotline_tests::browser::{Browser, console_server, demo_api, demo_password, keys};
 use hotline_tests::uuid;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 const SEQS_IN_CHAT: &str = "return [...document.querySelectorAll('#chat [data-seq]')].map(n => Number(n.dataset.seq))";
 
@@ -31,7 +31,9 @@ async fn messages_sent_while_the_expert_is_cut_off_appear_once_each_after_the_re
 
     // Mid-chat, the link drops; the indicator says so.
     browser.js("window.__hotline.debugDropConnection(); return true", vec![]).await;
-    browser.wait_js("the indicator to show the drop", "return document.getElementById('conn').dataset.state === 'offline'").await;
+    browser
+        .wait_js("the indicator to show the drop", "return document.getElementById('conn').dataset.state === 'offline'")
+        .await;
     let shown = browser.js("return document.getElementById('conn-text').textContent", vec![]).await;
     assert!(shown.as_str().unwrap().starts_with("Offline"), "the connection state is visible: {shown}");
 
@@ -54,10 +56,16 @@ async fn messages_sent_while_the_expert_is_cut_off_appear_once_each_after_the_re
         browser.wait_text("#chat .msg-theirs .msg-body", text).await;
     }
     browser.wait_text("#chat .msg-mine[data-seq] .msg-body", "Answering offline").await;
-    browser.wait_js("the pending bubble to be replaced", "return document.querySelectorAll('#chat .msg-pending').length === 0").await;
+    browser
+        .wait_js(
+            "the pending bubble to be replaced",
+            "return document.querySelectorAll('#chat .msg-pending').length === 0",
+        )
+        .await;
 
     // Each once, in seq order, gapless.
-    let count = "return [...document.querySelectorAll('#chat .msg-body')].filter(n => n.textContent === arguments[0]).length";
+    let count =
+        "return [...document.querySelectorAll('#chat .msg-body')].filter(n => n.textContent === arguments[0]).length";
     for text in away.iter().chain(std::iter::once(&"Answering offline: check the resin type.".to_string())) {
         let n = browser.js(count, vec![json!(text)]).await;
         assert_eq!(n, json!(1), "{text:?} shows {n} times");
@@ -69,16 +77,21 @@ async fn messages_sent_while_the_expert_is_cut_off_appear_once_each_after_the_re
 
     // The officer receives the offline reply exactly once.
     let reply = officer_ws
-        .recv_until(|f| f["type"] == "event" && f["event"]["author"]["username"] == "expert" && f["event"]["kind"] == "message")
+        .recv_until(|f| {
+            f["type"] == "event" && f["event"]["author"]["username"] == "expert" && f["event"]["kind"] == "message"
+        })
         .await;
     assert_eq!(reply["event"]["message"]["body"], "Answering offline: check the resin type.");
     officer_ws.check_alive().await;
     let events = officer.all_events(&request_id).await;
-    let replies = events.iter().filter(|e: &&Value| e["message"]["body"] == "Answering offline: check the resin type.").count();
+    let replies =
+        events.iter().filter(|e: &&Value| e["message"]["body"] == "Answering offline: check the resin type.").count();
     assert_eq!(replies, 1, "the resend after the reconnect did not double the message");
 
     // A second drop right after the first also heals, with nothing new doubled.
-    browser.js("window.__hotline.debugDropConnection(); window.__hotline.debugRestoreConnection(); return true", vec![]).await;
+    browser
+        .js("window.__hotline.debugDropConnection(); window.__hotline.debugRestoreConnection(); return true", vec![])
+        .await;
     browser.wait_connected().await;
     let last = officer_ws.send_message(&request_id, &uuid(), "One more after the second drop").await;
     assert_eq!(last["type"], "ack");

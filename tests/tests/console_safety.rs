@@ -3,7 +3,7 @@
 //! characters, no element is made from them, nothing runs (no alert), and the page breaks no rule of its own
 //! Content-Security-Policy. Also checks the security headers of the console's answers.
 
-use hotline_tests::browser::{console_server, demo_api, demo_password, Browser};
+use hotline_tests::browser::{Browser, console_server, demo_api, demo_password};
 use hotline_tests::{check, uuid};
 use serde_json::json;
 
@@ -18,7 +18,9 @@ async fn markup_in_requests_and_messages_shows_as_text_and_nothing_runs() {
     let headers = reqwest::get(format!("{}/console", server.base)).await.unwrap();
     assert_eq!(headers.status(), 200);
     let csp = headers.headers()["content-security-policy"].to_str().unwrap().to_string();
-    for rule in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"] {
+    for rule in
+        ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"]
+    {
         assert!(csp.contains(rule), "CSP lacks {rule}: {csp}");
     }
     assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
@@ -54,7 +56,9 @@ async fn markup_in_requests_and_messages_shows_as_text_and_nothing_runs() {
     officer_ws.subscribe(&request_id, 0, 3).await;
     let ack = officer_ws.send_message(&request_id, &uuid(), SCRIPT).await;
     assert_eq!(ack["type"], "ack");
-    let ack = officer_ws.send_message(&request_id, &uuid(), "<a href=\"javascript:alert(1)\">click</a> &amp; <mark>x</mark>").await;
+    let ack = officer_ws
+        .send_message(&request_id, &uuid(), "<a href=\"javascript:alert(1)\">click</a> &amp; <mark>x</mark>")
+        .await;
     assert_eq!(ack["type"], "ack");
 
     browser.wait_text("#chat .msg-body", SCRIPT).await;
@@ -108,6 +112,10 @@ async fn markup_in_requests_and_messages_shows_as_text_and_nothing_runs() {
     browser.wait_text("#search-state", SCRIPT).await;
 
     assert_eq!(browser.open_alert().await, None, "an alert was raised: some text ran as script");
-    assert_eq!(browser.csp_violations().await, Vec::<String>::new(), "the console breaks its own Content-Security-Policy");
+    assert_eq!(
+        browser.csp_violations().await,
+        Vec::<String>::new(),
+        "the console breaks its own Content-Security-Policy"
+    );
     browser.close().await;
 }

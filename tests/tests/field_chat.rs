@@ -1,8 +1,8 @@
 //! What the officer reads in `field chat` and `field history`: the expert's citations with their catalogue
 //! titles (from the synced offline catalogue), the claim, the transfer and the verdict; `/quit` leaves.
 
-use hotline_tests::field::Field;
 use hotline_tests::TestServer;
+use hotline_tests::field::Field;
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -17,7 +17,8 @@ async fn the_chat_shows_citations_with_titles_claims_transfers_and_the_verdict()
     field.run(&["sync"]).success();
     let title = field.run(&["show", "--json", "2B001"]).success().json()["title"].as_str().unwrap().to_string();
 
-    let asked = field.run(&["ask", "--subject", "Machining centre", "--message", "Is this 2B001?", "--json"]).success().json();
+    let asked =
+        field.run(&["ask", "--subject", "Machining centre", "--message", "Is this 2B001?", "--json"]).success().json();
     let request_id = asked["request"]["id"].as_str().unwrap().to_string();
     let mut ws = expert.ws().await;
     ws.send(json!({"type": "claim", "request_id": request_id})).await;

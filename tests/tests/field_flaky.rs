@@ -6,8 +6,8 @@ use std::process::Stdio;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use hotline_tests::field::{Field, Proxy, ProxyMode};
 use hotline_tests::TestServer;
+use hotline_tests::field::{Field, Proxy, ProxyMode};
 use serde_json::json;
 
 const MESSAGES: usize = 200;
@@ -26,7 +26,9 @@ fn wait_for_line(lines: &Receiver<String>, seen: &mut Vec<String>, needle: &str,
                     return;
                 }
             }
-            Err(_) => panic!("the chat never showed {needle:?}; its last lines: {:?}", &seen[seen.len().saturating_sub(10)..]),
+            Err(_) => {
+                panic!("the chat never showed {needle:?}; its last lines: {:?}", &seen[seen.len().saturating_sub(10)..])
+            }
         }
     }
 }
@@ -106,11 +108,18 @@ async fn a_conversation_over_a_link_that_keeps_breaking_arrives_whole_in_order_o
 
     let all: Vec<usize> = (0..MESSAGES).collect();
     assert_eq!(numbered(&seen, "expert line "), all, "the chat showed the expert's messages out of order or twice");
-    assert_eq!(numbered(&seen, "you: officer line "), all, "the chat showed the officer's messages out of order or twice");
+    assert_eq!(
+        numbered(&seen, "you: officer line "),
+        all,
+        "the chat showed the officer's messages out of order or twice"
+    );
 
     let events = expert.all_events(&request_id).await;
-    let bodies: Vec<String> =
-        events.iter().filter(|e| e["kind"] == "message").map(|e| e["message"]["body"].as_str().unwrap().to_string()).collect();
+    let bodies: Vec<String> = events
+        .iter()
+        .filter(|e| e["kind"] == "message")
+        .map(|e| e["message"]["body"].as_str().unwrap().to_string())
+        .collect();
     let officer: Vec<usize> = numbered(&bodies, "officer line ");
     assert_eq!(officer, all, "the server holds the officer's messages out of order or twice");
     assert_eq!(numbered(&bodies, "expert line "), all);

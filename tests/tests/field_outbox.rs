@@ -1,7 +1,7 @@
 //! The offline outbox: with the server down, `send` and `ask` queue; after a restart on the same data dir,
 //! `outbox --flush` delivers everything exactly once and in order (the proxy keeps the client's URL stable).
 
-use hotline_tests::field::{phone_photo, Field, Proxy, ProxyMode};
+use hotline_tests::field::{Field, Proxy, ProxyMode, phone_photo};
 use hotline_tests::{Api, TestServer};
 use serde_json::Value;
 
@@ -20,7 +20,8 @@ async fn what_is_sent_while_the_server_is_down_is_delivered_once_in_order_after_
     let proxy = Proxy::start(server.port, ProxyMode::Pass, 3);
     let field = Field::new();
     field.login(&proxy.url(), "officer", &password);
-    let request = field.run(&["ask", "--subject", "Inconel tube", "--message", "online first", "--json"]).success().json();
+    let request =
+        field.run(&["ask", "--subject", "Inconel tube", "--message", "online first", "--json"]).success().json();
     let request_id = request["request"]["id"].as_str().unwrap().to_string();
 
     assert!(server.terminate().success());
@@ -31,7 +32,16 @@ async fn what_is_sent_while_the_server_is_down_is_delivered_once_in_order_after_
     let photo = field.home.path().join("crate.jpg");
     std::fs::write(&photo, phone_photo(2000, 1500, 3)).unwrap();
     let queued_ask = field
-        .run(&["ask", "--subject", "Crate of valves", "--photo", photo.to_str().unwrap(), "--message", "asked offline", "--json"])
+        .run(&[
+            "ask",
+            "--subject",
+            "Crate of valves",
+            "--photo",
+            photo.to_str().unwrap(),
+            "--message",
+            "asked offline",
+            "--json",
+        ])
         .plain_failure();
     assert!(queued_ask.stderr.contains("queued"), "{}", queued_ask.stderr);
     assert!(queued_ask.stdout.is_empty(), "no JSON without a request: {}", queued_ask.stdout);

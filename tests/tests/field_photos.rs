@@ -1,8 +1,8 @@
 //! `field ask` with camera photos: what reaches the server is at most 1600 px and carries no EXIF, and the
 //! bytes on the wire for a typical two-photo request stay small.
 
-use hotline_tests::field::{has_exif, phone_photo, Field, Proxy, ProxyMode};
 use hotline_tests::TestServer;
+use hotline_tests::field::{Field, Proxy, ProxyMode, has_exif, phone_photo};
 use serde_json::Value;
 
 /// Every message event of a request, read as the officer.
@@ -25,8 +25,22 @@ async fn ask_shrinks_a_phone_photo_and_the_server_keeps_no_gps() {
 
     let run = field
         .run(&[
-            "ask", "--subject", "Spindle head on a pallet", "--hs", "8459.61", "--origin", "LV", "--destination", "BY",
-            "--consignee", "Acme Ltd", "--photo", path.to_str().unwrap(), "--message", "Nameplate attached", "--json",
+            "ask",
+            "--subject",
+            "Spindle head on a pallet",
+            "--hs",
+            "8459.61",
+            "--origin",
+            "LV",
+            "--destination",
+            "BY",
+            "--consignee",
+            "Acme Ltd",
+            "--photo",
+            path.to_str().unwrap(),
+            "--message",
+            "Nameplate attached",
+            "--json",
         ])
         .success();
     let request = run.json()["request"].clone();
@@ -75,9 +89,20 @@ async fn a_request_with_two_phone_photos_costs_little_on_the_wire() {
     proxy.reset_bytes();
     let run = field
         .run(&[
-            "ask", "--subject", "Carbon fibre rolls", "--declared", "textile rolls", "--hs", "6815.11",
-            "--photo", paths[0].to_str().unwrap(), "--photo", paths[1].to_str().unwrap(),
-            "--message", "Two photos of the labels", "--json",
+            "ask",
+            "--subject",
+            "Carbon fibre rolls",
+            "--declared",
+            "textile rolls",
+            "--hs",
+            "6815.11",
+            "--photo",
+            paths[0].to_str().unwrap(),
+            "--photo",
+            paths[1].to_str().unwrap(),
+            "--message",
+            "Two photos of the labels",
+            "--json",
         ])
         .success();
     let (up, down) = proxy.bytes();

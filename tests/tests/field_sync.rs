@@ -1,8 +1,8 @@
 //! `field sync` against the real server: a changed catalogue downloads once, the next sync is a 304, and a
 //! download damaged on the way is rejected with the old catalogue kept and still searchable.
 
-use hotline_tests::field::{Field, Proxy, ProxyMode};
 use hotline_tests::TestServer;
+use hotline_tests::field::{Field, Proxy, ProxyMode};
 
 fn ccl_json() -> String {
     format!("ccl-json:{}/../../shared/data/ccl/ccl.json", env!("CARGO_MANIFEST_DIR"))

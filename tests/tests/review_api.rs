@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Instant;
 
 use hotline_tests::seed::{ClosedRequest, Desk, Timeline};
-use hotline_tests::{check, check_error, uuid, Api, TestServer, Ws};
-use serde_json::{json, Value};
+use hotline_tests::{Api, TestServer, Ws, check, check_error, uuid};
+use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 use time::macros::{date, format_description};
 use time::{Date, Duration, OffsetDateTime};
@@ -137,7 +137,8 @@ fn plan(i: usize) -> Plan {
 }
 
 fn millis(at: &str) -> i128 {
-    OffsetDateTime::parse(at, &Rfc3339).unwrap_or_else(|e| panic!("bad time {at}: {e}")).unix_timestamp_nanos() / 1_000_000
+    OffsetDateTime::parse(at, &Rfc3339).unwrap_or_else(|e| panic!("bad time {at}: {e}")).unix_timestamp_nanos()
+        / 1_000_000
 }
 
 fn seconds(from: &str, to: &str) -> f64 {
@@ -176,7 +177,8 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     }
     let trainer = server.user("tom", "trainer").await;
     let admin = server.user("ada", "admin").await;
-    let usernames: BTreeSet<&str> = OFFICERS.iter().chain(EXPERTS.iter()).chain(["tom", "ada"].iter()).copied().collect();
+    let usernames: BTreeSet<&str> =
+        OFFICERS.iter().chain(EXPERTS.iter()).chain(["tom", "ada"].iter()).copied().collect();
 
     // Seed, one step at a time on the steered clock (the sessions above were opened on today's clock and
     // stay valid in the past).
@@ -217,7 +219,8 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     server.clear_clock();
     let mut open_ids = Vec::new();
     for k in 0..LEFT_OPEN {
-        let request = officers[OFFICERS[k % OFFICERS.len()]].create_request(&format!("Inconel nameplate still open {k}")).await;
+        let request =
+            officers[OFFICERS[k % OFFICERS.len()]].create_request(&format!("Inconel nameplate still open {k}")).await;
         open_ids.push(request["id"].as_str().unwrap().to_string());
     }
     let erik = expert_ws.get_mut("erik").unwrap();
@@ -244,7 +247,10 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
         }
         expected.push(t.closed.as_str());
         assert_eq!(times, expected, "request {i}: every event at its step's time");
-        let mut text = format!("{} machine parts 8459.61 {} BY Acme Ltd T1-0001 {} {}", plan.subject, plan.origin, plan.question, plan.answer);
+        let mut text = format!(
+            "{} machine parts 8459.61 {} BY Acme Ltd T1-0001 {} {}",
+            plan.subject, plan.origin, plan.question, plan.answer
+        );
         if let Some(reply) = &plan.reply {
             text.push(' ');
             text.push_str(reply);
@@ -263,9 +269,18 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
         });
     }
     let seeded_days: BTreeSet<&str> = seeded.iter().map(|s| &s.created_at[..10]).collect();
-    assert_eq!((seeded_days.first().copied(), seeded_days.last().copied()), (Some(day(0).as_str()), Some(day(DAYS - 1).as_str())));
-    assert!((40..DAYS as usize).contains(&seeded_days.len()), "most days have requests, some none: {}", seeded_days.len());
-    let ids_where = |keep: &dyn Fn(&Seeded) -> bool| -> BTreeSet<String> { seeded.iter().filter(|s| keep(s)).map(|s| s.id.clone()).collect() };
+    assert_eq!(
+        (seeded_days.first().copied(), seeded_days.last().copied()),
+        (Some(day(0).as_str()), Some(day(DAYS - 1).as_str()))
+    );
+    assert!(
+        (40..DAYS as usize).contains(&seeded_days.len()),
+        "most days have requests, some none: {}",
+        seeded_days.len()
+    );
+    let ids_where = |keep: &dyn Fn(&Seeded) -> bool| -> BTreeSet<String> {
+        seeded.iter().filter(|s| keep(s)).map(|s| s.id.clone()).collect()
+    };
 
     // The list: closed only, newest first, paged without gaps or repeats.
     let list = |api: &Api, query: String| {
@@ -273,14 +288,20 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
         async move {
             let (status, body) = api.get(&format!("/api/v1/review/requests?limit=500&{query}")).await;
             check(status, &body, 200);
-            let got: BTreeSet<String> = body["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
-            assert_eq!(body["total"].as_u64().unwrap() as usize, got.len(), "total disagrees with the rows for {query}");
+            let got: BTreeSet<String> =
+                body["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+            assert_eq!(
+                body["total"].as_u64().unwrap() as usize,
+                got.len(),
+                "total disagrees with the rows for {query}"
+            );
             (got, body)
         }
     };
     let (all, body) = list(&trainer, String::new()).await;
     assert_eq!(all, ids_where(&|_| true), "every closed request and nothing open");
-    let created: Vec<&str> = body["requests"].as_array().unwrap().iter().map(|r| r["created_at"].as_str().unwrap()).collect();
+    let created: Vec<&str> =
+        body["requests"].as_array().unwrap().iter().map(|r| r["created_at"].as_str().unwrap()).collect();
     assert!(created.windows(2).all(|w| w[0] >= w[1]), "newest first");
     assert!(body["requests"].as_array().unwrap().iter().all(|r| r["status"] == "closed"));
     let mut paged = Vec::new();
@@ -290,7 +311,8 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
         assert_eq!(page["total"], CLOSED as u64);
         paged.extend(page["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()));
     }
-    let in_order: Vec<String> = body["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    let in_order: Vec<String> =
+        body["requests"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(paged, in_order, "pages follow the same order, no gaps, no repeats");
 
     // Verdicts.
@@ -358,7 +380,9 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     let (got, _) = list(&trainer, format!("verdict=controlled&control=2B&officer={}", alias_of["olga"])).await;
     assert_eq!(
         got,
-        ids_where(&|s| s.verdict == "controlled" && s.officer == "olga" && s.controls.iter().chain(&s.cites).any(|c| c.starts_with("2B")))
+        ids_where(&|s| s.verdict == "controlled"
+            && s.officer == "olga"
+            && s.controls.iter().chain(&s.cites).any(|c| c.starts_with("2B")))
     );
 
     // Dates (inclusive, on created_at): every single day of the 60 and the days around them, weeks, open ends,
@@ -379,7 +403,12 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     assert_eq!(list(&trainer, format!("from={}", day(45))).await.0, created_on(&day(45), "9999-12-31"));
     assert_eq!(list(&trainer, format!("to={}", day(10))).await.0, created_on("0000-01-01", &day(10)));
     let (got, _) = list(&trainer, format!("from={}&to={}&verdict=referred&expert=ella", day(20), day(40))).await;
-    assert_eq!(got, ids_where(&|s| (day(20).as_str()..=day(40).as_str()).contains(&&s.created_at[..10]) && s.verdict == "referred" && s.expert == "ella"));
+    assert_eq!(
+        got,
+        ids_where(&|s| (day(20).as_str()..=day(40).as_str()).contains(&&s.created_at[..10])
+            && s.verdict == "referred"
+            && s.expert == "ella")
+    );
     assert!(list(&trainer, "from=2001-01-01&to=2001-01-31".into()).await.0.is_empty());
     assert!(list(&trainer, format!("from={}&to={}", day(10), day(9))).await.0.is_empty(), "from after to: nothing");
     for bad in ["from=01/02/2025", "to=2026-13-01", "from=2026-02-30", "verdict=maybe"] {
@@ -397,7 +426,8 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     for (from, to) in [(day(14), day(27)), (day(50), day(64))] {
         let (status, ranged) = trainer.get(&format!("/api/v1/review/stats?from={from}&to={to}")).await;
         check(status, &ranged, 200);
-        let inside: Vec<&Seeded> = seeded.iter().filter(|s| (from.as_str()..=to.as_str()).contains(&&s.created_at[..10])).collect();
+        let inside: Vec<&Seeded> =
+            seeded.iter().filter(|s| (from.as_str()..=to.as_str()).contains(&&s.created_at[..10])).collect();
         assert!(!inside.is_empty());
         check_stats(&ranged, &inside, &from, &to);
     }
@@ -411,10 +441,20 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     assert_eq!(past_days[0]["day"], "2001-01-01");
 
     // Exports: the JSON rows, and a CSV that parses, matches them and round-trips byte for byte.
-    let response = trainer.http.get(format!("{}/api/v1/review/export.json", trainer.base)).bearer_auth(&trainer.token).send().await.unwrap();
+    let response = trainer
+        .http
+        .get(format!("{}/api/v1/review/export.json", trainer.base))
+        .bearer_auth(&trainer.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
     let json_bytes = response.bytes().await.unwrap();
-    assert!(json_bytes.len() > 64 * 1024, "the export streams in more than one 64 KiB chunk ({} bytes)", json_bytes.len());
+    assert!(
+        json_bytes.len() > 64 * 1024,
+        "the export streams in more than one 64 KiB chunk ({} bytes)",
+        json_bytes.len()
+    );
     let rows: Vec<Value> = serde_json::from_slice(&json_bytes).expect("one JSON array");
     assert_eq!(rows.len(), CLOSED);
     let response = trainer
@@ -431,8 +471,22 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
     assert_eq!(
         header,
-        ["id", "created_at", "claimed_at", "closed_at", "officer", "expert", "verdict", "controls", "subject", "hs_code",
-         "origin_country", "destination_country", "first_response_s", "resolution_s"]
+        [
+            "id",
+            "created_at",
+            "claimed_at",
+            "closed_at",
+            "officer",
+            "expert",
+            "verdict",
+            "controls",
+            "subject",
+            "hs_code",
+            "origin_country",
+            "destination_country",
+            "first_response_s",
+            "resolution_s"
+        ]
     );
     let records: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV record")).collect();
     assert_eq!(records.len(), CLOSED);
@@ -457,10 +511,14 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     let (status, some) = trainer.get("/api/v1/review/export.json?verdict=referred&q=nameplate").await;
     check(status, &some, 200);
     let expected = ids_where(&|s| s.verdict == "referred" && words(&s.text).contains("nameplate"));
-    let got: BTreeSet<String> = some.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    let got: BTreeSet<String> =
+        some.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string()).collect();
     assert_eq!(got, expected, "exports take the list's filters");
     let (_, admin_rows) = admin.get("/api/v1/review/export.json").await;
-    assert!(admin_rows.as_array().unwrap().iter().all(|r| OFFICERS.contains(&r["officer"].as_str().unwrap())), "admins see names");
+    assert!(
+        admin_rows.as_array().unwrap().iter().all(|r| OFFICERS.contains(&r["officer"].as_str().unwrap())),
+        "admins see names"
+    );
 
     // One transcript: every event, officers pseudonymised, photos listed; annotations.
     let photo_case = seeded.iter().find(|s| ids.iter().any(|(i, id)| *id == s.id && i.is_multiple_of(50))).unwrap();
@@ -478,7 +536,10 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     assert_eq!(detail["annotations"], json!([]));
     let note = "<script>alert(1)</script> good example of asking for the nameplate";
     let (status, made) = trainer
-        .post(&format!("/api/v1/review/requests/{}/annotations", photo_case.id), &json!({"training_case": true, "note": note}))
+        .post(
+            &format!("/api/v1/review/requests/{}/annotations", photo_case.id),
+            &json!({"training_case": true, "note": note}),
+        )
         .await;
     check(status, &made, 201);
     assert_eq!(made["annotation"]["note"], note);
@@ -487,8 +548,12 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
     assert_eq!(detail["annotations"][0]["note"], note);
     assert_eq!(detail["annotations"][0]["training_case"], true);
     assert_eq!(detail["request"]["officer"]["username"], photo_case.officer, "admins see the name");
-    let (status, body) =
-        trainer.post(&format!("/api/v1/review/requests/{}/annotations", photo_case.id), &json!({"training_case": false, "note": " "})).await;
+    let (status, body) = trainer
+        .post(
+            &format!("/api/v1/review/requests/{}/annotations", photo_case.id),
+            &json!({"training_case": false, "note": " "}),
+        )
+        .await;
     check_error(status, &body, 422, "empty_annotation");
 
     // Ids that are not closed requests answer 404; other roles 403 on every review route.
@@ -497,8 +562,9 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
         check_error(status, &body, 404, "not_found");
         let (status, body) = admin.get(&format!("/api/v1/review/requests/{id}")).await;
         check_error(status, &body, 404, "not_found");
-        let (status, body) =
-            trainer.post(&format!("/api/v1/review/requests/{id}/annotations"), &json!({"training_case": true, "note": "x"})).await;
+        let (status, body) = trainer
+            .post(&format!("/api/v1/review/requests/{id}/annotations"), &json!({"training_case": true, "note": "x"}))
+            .await;
         check_error(status, &body, 404, "not_found");
     }
     for outsider in [&officers["olga"], &experts[0]] {
@@ -513,7 +579,10 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
             check_error(status, &body, 403, "forbidden");
         }
         let (status, body) = outsider
-            .post(&format!("/api/v1/review/requests/{}/annotations", photo_case.id), &json!({"training_case": true, "note": "x"}))
+            .post(
+                &format!("/api/v1/review/requests/{}/annotations", photo_case.id),
+                &json!({"training_case": true, "note": "x"}),
+            )
             .await;
         check_error(status, &body, 403, "forbidden");
     }
@@ -543,8 +612,11 @@ async fn trainers_review_three_hundred_requests_over_sixty_days() {
             check(status, &body, 200);
             times.push(at.elapsed().as_secs_f64() * 1000.0);
         }
-        eprintln!("{what}: p50 {:.2} ms, p90 {:.2} ms over {CLOSED} closed requests",
-            nearest_rank(&times, 50.0).unwrap(), nearest_rank(&times, 90.0).unwrap());
+        eprintln!(
+            "{what}: p50 {:.2} ms, p90 {:.2} ms over {CLOSED} closed requests",
+            nearest_rank(&times, 50.0).unwrap(),
+            nearest_rank(&times, 90.0).unwrap()
+        );
     }
 }
 
@@ -566,7 +638,10 @@ fn check_stats(stats: &Value, seeded: &[&Seeded], from: &str, to: &str) {
     let mut by_control: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_category: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_day: BTreeMap<String, u64> = BTreeMap::new();
-    let (mut day, last) = (Date::parse(from, format_description!("[year]-[month]-[day]")).unwrap(), Date::parse(to, format_description!("[year]-[month]-[day]")).unwrap());
+    let (mut day, last) = (
+        Date::parse(from, format_description!("[year]-[month]-[day]")).unwrap(),
+        Date::parse(to, format_description!("[year]-[month]-[day]")).unwrap(),
+    );
     while day <= last {
         by_day.insert(day.to_string(), 0);
         day = day.next_day().unwrap();

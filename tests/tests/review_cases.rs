@@ -3,7 +3,7 @@
 //! `GET /api/v1/review/requests/{id}/export.html` is one self-contained, escaped, script-free HTML file.
 
 use hotline_tests::seed::{ClosedRequest, Desk};
-use hotline_tests::{check, uuid, Api, TestServer};
+use hotline_tests::{Api, TestServer, check, uuid};
 use serde_json::json;
 
 const MARKUP: &str = "<script>alert(1)</script>";
@@ -45,10 +45,14 @@ async fn training_cases_list_and_export() {
     let (status, body) = trainer.get("/api/v1/review/cases").await;
     check(status, &body, 200);
     assert_eq!(body["cases"], json!([]));
-    let (status, body) = trainer.post(&format!("/api/v1/review/requests/{other}/annotations"), &json!({"note": "Just a note."})).await;
+    let (status, body) =
+        trainer.post(&format!("/api/v1/review/requests/{other}/annotations"), &json!({"note": "Just a note."})).await;
     check(status, &body, 201);
     let (status, body) = trainer
-        .post(&format!("/api/v1/review/requests/{case}/annotations"), &json!({"training_case": true, "note": "Note <i>this</i> & that."}))
+        .post(
+            &format!("/api/v1/review/requests/{case}/annotations"),
+            &json!({"training_case": true, "note": "Note <i>this</i> & that."}),
+        )
         .await;
     check(status, &body, 201);
 
@@ -71,7 +75,10 @@ async fn training_cases_list_and_export() {
     assert_eq!(status, 200, "{html}");
     assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"));
     let disposition = headers["content-disposition"].to_str().unwrap();
-    assert!(disposition.starts_with("attachment") && disposition.contains(&format!("case-{case}.html")), "{disposition}");
+    assert!(
+        disposition.starts_with("attachment") && disposition.contains(&format!("case-{case}.html")),
+        "{disposition}"
+    );
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the body is escaped");
     assert!(!html.to_lowercase().contains("<script"), "no script tag at all");
     assert!(html.contains("data:image/png;base64,"), "the photo is embedded");
@@ -96,7 +103,8 @@ async fn training_cases_list_and_export() {
     let (status, _, _) = get_text(&trainer, &format!("/api/v1/review/requests/{}/export.html", uuid())).await;
     assert_eq!(status, 404);
     let open = officer.create_request("Still open").await;
-    let (status, _, _) = get_text(&trainer, &format!("/api/v1/review/requests/{}/export.html", open["id"].as_str().unwrap())).await;
+    let (status, _, _) =
+        get_text(&trainer, &format!("/api/v1/review/requests/{}/export.html", open["id"].as_str().unwrap())).await;
     assert_eq!(status, 404);
 }
 
@@ -110,7 +118,10 @@ async fn the_training_cases_view_lists_cases_and_links_exports_in_chromium() {
     let case = seed(&server, &officer, &expert, "Inconel tube with nameplate", MARKUP, true).await;
     seed(&server, &officer, &expert, "Carbon fibre rolls", "Is this controlled?", false).await;
     let (status, body) = trainer
-        .post(&format!("/api/v1/review/requests/{case}/annotations"), &json!({"training_case": true, "note": "<img src=x onerror=alert(2)>"}))
+        .post(
+            &format!("/api/v1/review/requests/{case}/annotations"),
+            &json!({"training_case": true, "note": "<img src=x onerror=alert(2)>"}),
+        )
         .await;
     check(status, &body, 201);
 
@@ -127,7 +138,9 @@ async fn the_training_cases_view_lists_cases_and_links_exports_in_chromium() {
     browser.wait_text("#cases-body .subject", "Inconel tube with nameplate").await;
     browser.wait_text("#cases-body .case-notes", "<img src=x onerror=alert(2)>").await;
     let export = format!("/api/v1/review/requests/{case}/export.html");
-    let hrefs = browser.js("return [...document.querySelectorAll('#cases-body a')].map(a => a.getAttribute('href'))", vec![]).await;
+    let hrefs = browser
+        .js("return [...document.querySelectorAll('#cases-body a')].map(a => a.getAttribute('href'))", vec![])
+        .await;
     assert_eq!(hrefs, json!([export]));
     assert_eq!(browser.js("return document.querySelectorAll('#cases-body img').length", vec![]).await, json!(0));
     browser.click("#cases-body .subject button").await;

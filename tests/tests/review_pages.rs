@@ -5,9 +5,9 @@
 //! the statistics page with SVG bar charts (days, times, verdicts, codes, categories). Markup in a message shows as text, nothing runs, and the page breaks
 //! no rule of its own Content-Security-Policy.
 
-use hotline_tests::browser::{screenshot_path, Browser};
-use hotline_tests::seed::{ClosedRequest, Desk, Timeline};
 use hotline_tests::TestServer;
+use hotline_tests::browser::{Browser, screenshot_path};
+use hotline_tests::seed::{ClosedRequest, Desk, Timeline};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
@@ -16,7 +16,8 @@ const HISTORY_DAYS: i64 = 9;
 
 /// The server's time format.
 fn wire_time(at: OffsetDateTime) -> String {
-    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     at.format(format).unwrap()
 }
 
@@ -42,9 +43,18 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     for day in 1..=HISTORY_DAYS {
         let created = (today - Duration::days(day)).midnight().assume_utc() + Duration::hours(12);
         let at = |minutes: i64| wire_time(created + Duration::minutes(minutes));
-        let timeline = Timeline { created: at(0), claimed: at(2), answered: at(4 + day), replied: at(30), closed: at(40 + 5 * day) };
-        desk.close(&ClosedRequest { timeline: Some(timeline), ..ClosedRequest::new(&format!("Encryption module, day {day}"), "referred", "5A002") })
-            .await;
+        let timeline = Timeline {
+            created: at(0),
+            claimed: at(2),
+            answered: at(4 + day),
+            replied: at(30),
+            closed: at(40 + 5 * day),
+        };
+        desk.close(&ClosedRequest {
+            timeline: Some(timeline),
+            ..ClosedRequest::new(&format!("Encryption module, day {day}"), "referred", "5A002")
+        })
+        .await;
     }
     server.clear_clock();
     let photo_id = desk.close(&plan("Five-axis milling machine", "Photo attached.", true, "controlled", "2B001")).await;
@@ -55,7 +65,14 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     let page = reqwest::get(format!("{}/review", server.base)).await.unwrap();
     assert_eq!(page.status(), 200);
     let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
-    for rule in ["default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"] {
+    for rule in [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ] {
         assert!(csp.contains(rule), "CSP lacks {rule}: {csp}");
     }
     assert!(!csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"), "{csp}");
@@ -91,7 +108,12 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     browser.wait_text("#detail-events .cites", "2B001").await;
     browser.wait_text("#detail-outcome", "controlled").await;
     browser.wait_text("#detail-meta", "Time to first response").await;
-    browser.wait_js("the photo thumbnail loads", "const i = document.querySelector('#detail-photos img'); return !!i && i.complete && i.naturalWidth > 0").await;
+    browser
+        .wait_js(
+            "the photo thumbnail loads",
+            "const i = document.querySelector('#detail-photos img'); return !!i && i.complete && i.naturalWidth > 0",
+        )
+        .await;
     let opens_full_size = browser
         .js("const a = document.querySelector('#detail-photos a'); const i = a && a.querySelector('img'); return !!i && a.target === '_blank' && a.href + '/thumb' === i.src", vec![])
         .await;
@@ -105,7 +127,8 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     browser.goto(&format!("{}/review#request/{markup_id}", server.base)).await;
     browser.watch_csp().await;
     browser.wait_text("#detail-events .msg-body", IMG).await;
-    let made = browser.js("return document.querySelectorAll('main img[src=\"x\"], main img[onerror]').length", vec![]).await;
+    let made =
+        browser.js("return document.querySelectorAll('main img[src=\"x\"], main img[onerror]').length", vec![]).await;
     assert_eq!(made, json!(0), "an element was made from the message");
     assert!(browser.open_alert().await.is_none(), "an alert ran");
 
@@ -118,7 +141,9 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     browser.wait_js("a bar chart of days", "return document.querySelectorAll('#chart-days svg rect').length > 0").await;
     let days = browser.js("return document.querySelectorAll('#chart-days svg rect').length", vec![]).await;
     assert_eq!(days, json!(HISTORY_DAYS + 1), "a bar for each day from the first request's to today");
-    let labels = browser.js("return [...document.querySelectorAll('#chart-days svg > text')].map(t => t.textContent)", vec![]).await;
+    let labels = browser
+        .js("return [...document.querySelectorAll('#chart-days svg > text')].map(t => t.textContent)", vec![])
+        .await;
     let labels: Vec<&str> = labels.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     let first_day = (today - Duration::days(HISTORY_DAYS)).to_string();
     let today_label = today.to_string()[5..].to_string();
@@ -128,12 +153,16 @@ async fn a_trainer_reviews_requests_transcripts_and_charts_in_chromium() {
     assert!(labels.len() <= 3 + 7, "at most seven date labels: {labels:?}");
     let bars = browser.js("return document.querySelectorAll('#chart-verdicts svg rect').length", vec![]).await;
     assert_eq!(bars, json!(4), "four verdicts");
-    let controls = browser.js("return [...document.querySelectorAll('#chart-controls svg text')].map(t => t.textContent)", vec![]).await;
+    let controls = browser
+        .js("return [...document.querySelectorAll('#chart-controls svg text')].map(t => t.textContent)", vec![])
+        .await;
     assert!(controls.as_array().unwrap().iter().any(|t| t == "2B001"), "{controls}");
     browser.wait_text("#stats-figures", "First response p50").await;
     let times = browser.js("return document.querySelectorAll('#chart-times svg rect').length", vec![]).await;
     assert_eq!(times, json!(4), "first response and resolution, p50 and p90");
-    let categories = browser.js("return [...document.querySelectorAll('#chart-categories svg text')].map(t => t.textContent)", vec![]).await;
+    let categories = browser
+        .js("return [...document.querySelectorAll('#chart-categories svg text')].map(t => t.textContent)", vec![])
+        .await;
     let categories: Vec<&str> = categories.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
     assert_eq!(
         categories,

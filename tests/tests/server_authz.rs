@@ -1,8 +1,8 @@
 //! The authorization matrix: every REST route and every WebSocket action for every role, and officer A
 //! against officer B's request and attachment (404, like an unknown id: existence never leaks).
 
-use hotline_tests::{check, check_error, images, new_request, uuid, Api, TestServer};
-use serde_json::{json, Value};
+use hotline_tests::{Api, TestServer, check, check_error, images, new_request, uuid};
+use serde_json::{Value, json};
 
 struct Cast {
     officer: Api,
@@ -32,8 +32,16 @@ async fn rest_routes_by_role_and_owner() {
 
     // Without a token: 401 everywhere under /api/v1 except login.
     let http = reqwest::Client::new();
-    for path in ["/api/v1/me", "/api/v1/search?q=cnc", "/api/v1/catalogue", "/api/v1/catalogue/bundle", "/api/v1/requests",
-                 "/api/v1/entries/2B001", "/api/v1/ws", "/api/v1/screen?name=x"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/search?q=cnc",
+        "/api/v1/catalogue",
+        "/api/v1/catalogue/bundle",
+        "/api/v1/requests",
+        "/api/v1/entries/2B001",
+        "/api/v1/ws",
+        "/api/v1/screen?name=x",
+    ] {
         let response = http.get(format!("{}{path}", server.base)).send().await.unwrap();
         let status = response.status().as_u16();
         let body: Value = response.json().await.unwrap_or(Value::Null);
@@ -63,18 +71,26 @@ async fn rest_routes_by_role_and_owner() {
     let unknown = uuid();
 
     // Who sees the request, its events and its attachment. 404 for the other officer, like an unknown id.
-    let open_visibility = [(&c.officer, 200), (&c.other_officer, 404), (&c.expert, 200), (&c.trainer, 404), (&c.admin, 200)];
+    let open_visibility =
+        [(&c.officer, 200), (&c.other_officer, 404), (&c.expert, 200), (&c.trainer, 404), (&c.admin, 200)];
     for (api, expected) in open_visibility {
-        for path in [format!("/api/v1/requests/{id}"), format!("/api/v1/requests/{id}/events"),
-                     format!("/api/v1/attachments/{attachment}"), format!("/api/v1/attachments/{attachment}/thumb")] {
+        for path in [
+            format!("/api/v1/requests/{id}"),
+            format!("/api/v1/requests/{id}/events"),
+            format!("/api/v1/attachments/{attachment}"),
+            format!("/api/v1/attachments/{attachment}/thumb"),
+        ] {
             let (status, body) = api.get(&path).await;
             assert_eq!(status, expected, "{path} as {}: {body}", api.user["username"]);
             if expected == 404 {
                 assert_eq!(body["error"]["code"], "not_found");
             }
         }
-        for path in [format!("/api/v1/requests/{unknown}"), format!("/api/v1/requests/{unknown}/events"),
-                     format!("/api/v1/attachments/{unknown}")] {
+        for path in [
+            format!("/api/v1/requests/{unknown}"),
+            format!("/api/v1/requests/{unknown}/events"),
+            format!("/api/v1/attachments/{unknown}"),
+        ] {
             let (status, body) = api.get(&path).await;
             check_error(status, &body, 404, "not_found");
         }
@@ -127,8 +143,13 @@ async fn websocket_actions_by_role_and_owner() {
     let c = cast(&server).await;
     let request = c.officer.create_request("Olga's shipment").await;
     let id = request["id"].as_str().unwrap().to_string();
-    let roles = [("officer", &c.officer), ("other_officer", &c.other_officer), ("expert", &c.expert),
-                 ("trainer", &c.trainer), ("admin", &c.admin)];
+    let roles = [
+        ("officer", &c.officer),
+        ("other_officer", &c.other_officer),
+        ("expert", &c.expert),
+        ("trainer", &c.trainer),
+        ("admin", &c.admin),
+    ];
 
     // Anyone may connect and ping.
     for (_, api) in roles {
@@ -137,39 +158,67 @@ async fn websocket_actions_by_role_and_owner() {
 
     let subscribe = json!({"type": "subscribe", "request_id": id, "after_seq": 0});
     for ((name, api), (_, want)) in roles.iter().zip(expect_table([
-        ("officer", "ok"), ("other_officer", "not_found"), ("expert", "ok"), ("trainer", "not_found"), ("admin", "ok"),
+        ("officer", "ok"),
+        ("other_officer", "not_found"),
+        ("expert", "ok"),
+        ("trainer", "not_found"),
+        ("admin", "ok"),
     ])) {
         assert_eq!(outcome(api, subscribe.clone(), "event").await, want, "subscribe as {name}");
     }
     for ((name, api), (_, want)) in roles.iter().zip(expect_table([
-        ("officer", "ok"), ("other_officer", "not_found"), ("expert", "forbidden"), ("trainer", "not_found"), ("admin", "forbidden"),
+        ("officer", "ok"),
+        ("other_officer", "not_found"),
+        ("expert", "forbidden"),
+        ("trainer", "not_found"),
+        ("admin", "forbidden"),
     ])) {
         let send = json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": "hi"});
         assert_eq!(outcome(api, send, "ack").await, want, "send as {name}");
         assert_eq!(quiet_outcome(api, json!({"type": "typing", "request_id": id})).await, want, "typing as {name}");
     }
     for ((name, api), (_, want)) in roles.iter().zip(expect_table([
-        ("officer", "ok"), ("other_officer", "not_found"), ("expert", "forbidden"), ("trainer", "not_found"), ("admin", "forbidden"),
+        ("officer", "ok"),
+        ("other_officer", "not_found"),
+        ("expert", "forbidden"),
+        ("trainer", "not_found"),
+        ("admin", "forbidden"),
     ])) {
-        assert_eq!(quiet_outcome(api, json!({"type": "read", "request_id": id, "seq": 1})).await, want, "read as {name}");
+        assert_eq!(
+            quiet_outcome(api, json!({"type": "read", "request_id": id, "seq": 1})).await,
+            want,
+            "read as {name}"
+        );
     }
     for ((name, api), (_, want)) in roles.iter().zip(expect_table([
-        ("officer", "forbidden"), ("other_officer", "forbidden"), ("expert", "ok"), ("trainer", "forbidden"), ("admin", "forbidden"),
+        ("officer", "forbidden"),
+        ("other_officer", "forbidden"),
+        ("expert", "ok"),
+        ("trainer", "forbidden"),
+        ("admin", "forbidden"),
     ])) {
         assert_eq!(outcome(api, json!({"type": "watch_queue"}), "queue").await, want, "watch_queue as {name}");
         assert_eq!(outcome(api, json!({"type": "on_call", "on": true}), "presence").await, want, "on_call as {name}");
     }
     // Claim: experts only (the other officer does not even see it).
     for ((name, api), (_, want)) in roles.iter().zip(expect_table([
-        ("officer", "forbidden"), ("other_officer", "not_found"), ("expert", "ok"), ("trainer", "not_found"), ("admin", "forbidden"),
+        ("officer", "forbidden"),
+        ("other_officer", "not_found"),
+        ("expert", "ok"),
+        ("trainer", "not_found"),
+        ("admin", "forbidden"),
     ])) {
         assert_eq!(outcome(api, json!({"type": "claim", "request_id": id}), "request").await, want, "claim as {name}");
     }
     // Now erik holds it: transfer and close are his alone; ella may not answer it.
     let transfer = json!({"type": "transfer", "request_id": id, "to_user": "ella"});
     let close = json!({"type": "close", "request_id": id, "outcome": {"verdict": "not_controlled", "controls": [], "note": ""}});
-    for (name, api, want) in [("officer", &c.officer, "forbidden"), ("expert2", &c.expert2, "forbidden"),
-                              ("admin", &c.admin, "forbidden"), ("trainer", &c.trainer, "not_found")] {
+    for (name, api, want) in [
+        ("officer", &c.officer, "forbidden"),
+        ("expert2", &c.expert2, "forbidden"),
+        ("admin", &c.admin, "forbidden"),
+        ("trainer", &c.trainer, "not_found"),
+    ] {
         assert_eq!(outcome(api, transfer.clone(), "request").await, want, "transfer as {name}");
         assert_eq!(outcome(api, close.clone(), "request").await, want, "close as {name}");
         let send = json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": "hi"});
@@ -193,7 +242,8 @@ async fn websocket_actions_by_role_and_owner() {
     assert_eq!(outcome(&c.expert, json!({"type": "claim", "request_id": id}), "request").await, "request_closed");
 
     // A browser page from another site may not open a socket.
-    let mut upgrade = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(server.ws_url()).unwrap();
+    let mut upgrade =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(server.ws_url()).unwrap();
     upgrade.headers_mut().insert("authorization", format!("Bearer {}", c.officer.token).parse().unwrap());
     upgrade.headers_mut().insert("origin", "http://evil.example".parse().unwrap());
     let refused = tokio_tungstenite::connect_async(upgrade).await;
@@ -201,7 +251,8 @@ async fn websocket_actions_by_role_and_owner() {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert_eq!(response.status(), 403),
         other => panic!("a foreign Origin must be refused, got {:?}", other.map(|_| ())),
     }
-    let mut same_site = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(server.ws_url()).unwrap();
+    let mut same_site =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(server.ws_url()).unwrap();
     same_site.headers_mut().insert("authorization", format!("Bearer {}", c.officer.token).parse().unwrap());
     same_site.headers_mut().insert("origin", format!("http://127.0.0.1:{}", server.port).parse().unwrap());
     assert!(tokio_tungstenite::connect_async(same_site).await.is_ok(), "the server's own origin is fine");

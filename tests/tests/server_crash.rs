@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use futures_util::{SinkExt, StreamExt};
-use hotline_tests::{uuid, Api, TestServer};
-use serde_json::{json, Value};
+use hotline_tests::{Api, TestServer, uuid};
+use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 const MESSAGES: usize = 900;
@@ -26,7 +26,9 @@ async fn every_acked_message_survives_kill_9_exactly_once() {
     let frames: Vec<String> = ids
         .iter()
         .enumerate()
-        .map(|(n, msg)| json!({"type": "send", "request_id": id, "client_msg_id": msg, "body": format!("line {n}")}).to_string())
+        .map(|(n, msg)| {
+            json!({"type": "send", "request_id": id, "client_msg_id": msg, "body": format!("line {n}")}).to_string()
+        })
         .collect();
     let writer = tokio::spawn(async move {
         for frame in frames {

@@ -3,10 +3,10 @@
 //! (or is closed), nothing is stored, the server serves on.
 
 use futures_util::SinkExt;
-use hotline_tests::{check, check_error, images, uuid, TestServer};
+use hotline_tests::{TestServer, check, check_error, images, uuid};
 use serde_json::json;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_frames_get_error_frames_and_the_connection_stays_usable() {
@@ -92,14 +92,21 @@ async fn bad_bodies_and_uploads_are_refused_whole() {
     // Request bodies.
     let (status, body) = officer.post_raw("/api/v1/requests", "application/json", b"{\"subject\": ".to_vec()).await;
     check_error(status, &body, 400, "malformed_json");
-    let (status, body) = officer.post("/api/v1/requests", &json!({"subject": "no shipment", "client_request_id": uuid()})).await;
+    let (status, body) =
+        officer.post("/api/v1/requests", &json!({"subject": "no shipment", "client_request_id": uuid()})).await;
     check_error(status, &body, 400, "invalid_body");
     let (status, body) = officer
-        .post("/api/v1/requests", &json!({"client_request_id": uuid(), "subject": 5, "shipment": {"declared_description": "x"}}))
+        .post(
+            "/api/v1/requests",
+            &json!({"client_request_id": uuid(), "subject": 5, "shipment": {"declared_description": "x"}}),
+        )
         .await;
     check_error(status, &body, 400, "invalid_body");
     let (status, body) = officer
-        .post("/api/v1/requests", &json!({"client_request_id": "nope", "subject": "s", "shipment": {"declared_description": "x"}}))
+        .post(
+            "/api/v1/requests",
+            &json!({"client_request_id": "nope", "subject": "s", "shipment": {"declared_description": "x"}}),
+        )
         .await;
     check_error(status, &body, 400, "invalid_field");
     let (status, body) = officer
@@ -107,10 +114,14 @@ async fn bad_bodies_and_uploads_are_refused_whole() {
         .await;
     check_error(status, &body, 400, "invalid_body");
     let (status, body) = officer
-        .post("/api/v1/requests", &json!({"client_request_id": uuid(), "subject": " ", "shipment": {"declared_description": "x"}}))
+        .post(
+            "/api/v1/requests",
+            &json!({"client_request_id": uuid(), "subject": " ", "shipment": {"declared_description": "x"}}),
+        )
         .await;
     check_error(status, &body, 400, "missing_field");
-    let huge = json!({"client_request_id": uuid(), "subject": "s", "shipment": {"declared_description": "x".repeat(200_000)}});
+    let huge =
+        json!({"client_request_id": uuid(), "subject": "s", "shipment": {"declared_description": "x".repeat(200_000)}});
     let (status, body) = officer.post("/api/v1/requests", &huge).await;
     check_error(status, &body, 413, "too_large");
     let (status, body) = officer.post_raw("/api/v1/requests", "text/plain", b"hello".to_vec()).await;
@@ -127,7 +138,8 @@ async fn bad_bodies_and_uploads_are_refused_whole() {
     // Uploads.
     let request = officer.create_request("Hostile uploads").await;
     let id = request["id"].as_str().unwrap().to_string();
-    let (status, body) = officer.upload(&id, "photo.jpg", b"MZ\x90\x00 this is not a photo at all".to_vec(), "image/jpeg").await;
+    let (status, body) =
+        officer.upload(&id, "photo.jpg", b"MZ\x90\x00 this is not a photo at all".to_vec(), "image/jpeg").await;
     check_error(status, &body, 415, "not_an_image");
     let (status, body) = officer.upload(&id, "bomb.png", images::png_bomb(), "image/png").await;
     assert_eq!(status, 422, "{body}");
@@ -157,8 +169,11 @@ async fn bad_bodies_and_uploads_are_refused_whole() {
         assert!(name.starts_with(&attachment_id), "unexpected stored file {name}");
     }
     assert!(!server.data_dir.join("etc").exists());
-    for path in ["/api/v1/attachments/..%2F..%2Fhotline.sqlite3", "/api/v1/attachments/../hotline.sqlite3",
-                 "/api/v1/attachments/%2e%2e/thumb"] {
+    for path in [
+        "/api/v1/attachments/..%2F..%2Fhotline.sqlite3",
+        "/api/v1/attachments/../hotline.sqlite3",
+        "/api/v1/attachments/%2e%2e/thumb",
+    ] {
         let (status, _) = officer.get(path).await;
         assert_eq!(status, 404, "{path}");
     }
@@ -189,7 +204,10 @@ async fn connections_that_never_finish_a_request_are_closed() {
         let read = tokio::time::timeout(std::time::Duration::from_secs(20), stream.read_to_end(&mut answer)).await;
         assert!(read.is_ok(), "a connection that sent {name} was still open after 20 s");
         let answer = String::from_utf8_lossy(&answer);
-        assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "a connection that sent {name} got {answer:?}");
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+            "a connection that sent {name} got {answer:?}"
+        );
     }
 
     // Requests that arrive whole are served, on new connections and on one kept alive within the timeout.

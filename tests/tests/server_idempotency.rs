@@ -2,7 +2,7 @@
 //! request; a first message in the request body becomes a message event with `client_msg_id` = the request's;
 //! a photo uploaded again with the same `Idempotency-Key` is stored once.
 
-use hotline_tests::{check, check_error, images, new_request, uuid, TestServer};
+use hotline_tests::{TestServer, check, check_error, images, new_request, uuid};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -88,15 +88,18 @@ async fn an_upload_retried_with_its_key_is_stored_once() {
         let (officer, id, photo, racing) = (officer.clone(), id.to_string(), photo.clone(), racing.clone());
         tokio::spawn(async move { officer.upload_keyed(&id, "plate.png", photo, "image/png", &racing).await })
     });
-    let answers: Vec<(u16, serde_json::Value)> = futures_util::future::join_all(uploads).await.into_iter().map(|r| r.unwrap()).collect();
+    let answers: Vec<(u16, serde_json::Value)> =
+        futures_util::future::join_all(uploads).await.into_iter().map(|r| r.unwrap()).collect();
     assert_eq!(answers.iter().filter(|(status, _)| *status == 201).count(), 1, "one upload stored: {answers:?}");
     assert!(answers.iter().all(|(status, _)| *status == 200 || *status == 201), "{answers:?}");
-    let ids: std::collections::BTreeSet<&str> = answers.iter().map(|(_, body)| body["attachment"]["id"].as_str().unwrap()).collect();
+    let ids: std::collections::BTreeSet<&str> =
+        answers.iter().map(|(_, body)| body["attachment"]["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), 1, "every answer names the same photo");
 
     // A key is the uploader's own: another officer may use the same one; the owner may not reuse it elsewhere.
     let theirs = other.create_request("Gyroscope").await;
-    let (status, body) = other.upload_keyed(theirs["id"].as_str().unwrap(), "plate.png", photo.clone(), "image/png", &key).await;
+    let (status, body) =
+        other.upload_keyed(theirs["id"].as_str().unwrap(), "plate.png", photo.clone(), "image/png", &key).await;
     check(status, &body, 201);
     assert_ne!(body["attachment"]["id"], first["attachment"]["id"]);
     let (status, body) = officer.upload_keyed(second_id, "plate.png", photo.clone(), "image/png", &key).await;

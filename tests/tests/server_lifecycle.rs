@@ -1,7 +1,7 @@
 //! A whole hotline request: an officer asks with a photo, two experts race to claim, messages flow both ways,
 //! the request is transferred and closed with an outcome, and a trainer can read it but never write.
 
-use hotline_tests::{check, check_error, images, uuid, TestServer};
+use hotline_tests::{TestServer, check, check_error, images, uuid};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,8 +105,11 @@ async fn a_request_from_question_to_verdict() {
     // Transfer to the other expert, who closes with an outcome.
     winner.send(json!({"type": "transfer", "request_id": id, "to_user": loser_name})).await;
     let transferred = winner
-        .recv_until(|f| f["type"] == "request" && f["request"]["assignee"]["username"] != winner_api.user["username"]
-            && f["request"]["status"] == "claimed")
+        .recv_until(|f| {
+            f["type"] == "request"
+                && f["request"]["assignee"]["username"] != winner_api.user["username"]
+                && f["request"]["status"] == "claimed"
+        })
         .await;
     assert_eq!(transferred["request"]["assignee"]["username"], loser_name);
     let event = olga.recv_event(&id).await;

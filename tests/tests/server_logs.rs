@@ -3,7 +3,7 @@
 //! screening, a review search, a logout), the log names none of the passwords, tokens, subjects, shipment fields,
 //! message bodies, file names or query words, while it does record that the work happened.
 
-use hotline_tests::{check, images, uuid, Api, TestServer};
+use hotline_tests::{Api, TestServer, check, images, uuid};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -40,7 +40,8 @@ async fn the_log_holds_no_secrets_and_no_user_text() {
     erik.await_request(&id, "claimed").await;
     erik.send_acked(json!({"type": "send", "request_id": id, "client_msg_id": uuid(), "body": "Expert says axolotl", "cites": ["2B001"]}))
         .await;
-    erik.send(json!({"type": "send", "request_id": id, "client_msg_id": "not-a-uuid", "body": "Refused frame wombat"})).await;
+    erik.send(json!({"type": "send", "request_id": id, "client_msg_id": "not-a-uuid", "body": "Refused frame wombat"}))
+        .await;
     erik.recv_type("error").await;
     erik.send(json!({"type": "close", "request_id": id, "outcome": {"verdict": "controlled", "controls": ["2B001"], "note": "Outcome note marmot"}}))
         .await;
@@ -62,7 +63,13 @@ async fn the_log_holds_no_secrets_and_no_user_text() {
     for secret in [password.as_str(), wrong, officer.token.as_str(), expert.token.as_str(), trainer.token.as_str()] {
         assert!(!log.contains(secret), "a password or token is in the log");
     }
-    for text in ["zebrafinch", "pangolin", "Quokka", "ibex", "narwhal", "ibis", "okapi", "axolotl", "wombat", "marmot", "tapir"] {
-        assert!(!log.contains(text), "user text {text:?} is in the log:\n{}", log.lines().filter(|l| l.contains(text)).collect::<Vec<_>>().join("\n"));
+    for text in
+        ["zebrafinch", "pangolin", "Quokka", "ibex", "narwhal", "ibis", "okapi", "axolotl", "wombat", "marmot", "tapir"]
+    {
+        assert!(
+            !log.contains(text),
+            "user text {text:?} is in the log:\n{}",
+            log.lines().filter(|l| l.contains(text)).collect::<Vec<_>>().join("\n")
+        );
     }
 }

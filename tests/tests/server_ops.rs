@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use hotline_tests::raw_ws::SilentPeer;
-use hotline_tests::{check, check_error, uuid, Api, TestServer};
-use serde_json::{json, Value};
+use hotline_tests::{Api, TestServer, check, check_error, uuid};
+use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -61,7 +61,10 @@ async fn a_stalled_client_does_not_hold_up_shutdown() {
     assert!(started.elapsed() < Duration::from_secs(10), "took {:?} to exit with a stalled client", started.elapsed());
     let mut rest = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(5), stalled.read_to_end(&mut rest)).await;
-    assert!(matches!(read, Ok(Ok(0)) | Ok(Err(_))), "the stalled connection is closed, not answered: {read:?} {rest:?}");
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "the stalled connection is closed, not answered: {read:?} {rest:?}"
+    );
     assert_eq!(ws.closed().await.expect("a close frame").code, CloseCode::Away);
 
     server.restart();
@@ -187,8 +190,13 @@ async fn catalogue_bundle_health_metrics_demo_and_backup() {
     let _ws = officer.ws().await;
     let request = officer.create_request("Metrics").await;
     let metrics = officer.http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
-    for name in ["hotline_ws_connections 1", "hotline_queue_waiting 1", "hotline_http_request_duration_seconds_bucket",
-                 "hotline_messages_total", "hotline_db_transactions_total"] {
+    for name in [
+        "hotline_ws_connections 1",
+        "hotline_queue_waiting 1",
+        "hotline_http_request_duration_seconds_bucket",
+        "hotline_messages_total",
+        "hotline_db_transactions_total",
+    ] {
         assert!(metrics.contains(name), "{name} missing from /metrics:\n{metrics}");
     }
 
@@ -272,7 +280,10 @@ async fn embedded_pages_carry_their_security_headers_and_revalidate_by_etag() {
             let headers = response.headers().clone();
             assert_eq!(headers["content-type"], content_type, "{path}");
             let csp = headers["content-security-policy"].to_str().unwrap();
-            assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && csp.contains(connect), "{path}: {csp}");
+            assert!(
+                csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && csp.contains(connect),
+                "{path}: {csp}"
+            );
             assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
             assert_eq!(headers["referrer-policy"], "no-referrer", "{path}");
             assert_eq!(headers["x-frame-options"], "DENY", "{path}");
@@ -285,7 +296,8 @@ async fn embedded_pages_carry_their_security_headers_and_revalidate_by_etag() {
             assert_eq!(again.status(), 304, "{path} with its own ETag");
             assert_eq!(again.headers()["etag"], etag.as_str());
             assert!(again.headers().contains_key("content-security-policy"));
-            let stale = http.get(format!("{}{path}", server.base)).header("if-none-match", "\"0123\"").send().await.unwrap();
+            let stale =
+                http.get(format!("{}{path}", server.base)).header("if-none-match", "\"0123\"").send().await.unwrap();
             assert_eq!(stale.status(), 200, "{path} with a stale ETag");
             tags.push(etag);
         }

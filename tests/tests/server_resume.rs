@@ -2,7 +2,7 @@
 //! exactly once, in order, then the live ones; a REST page walk agrees. Read marks stored while a client was
 //! away follow its replay.
 
-use hotline_tests::{uuid, TestServer};
+use hotline_tests::{TestServer, uuid};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -87,7 +87,11 @@ async fn read_marks_follow_the_replay_after_a_reconnect() {
     let mut olga = officer.ws().await;
     olga.subscribe(&id, 0, 5).await;
     let olga_read = olga.recv_until(|f| f["type"] == "read").await;
-    assert_eq!((olga_read["user"]["username"].as_str(), olga_read["seq"].as_u64()), (Some("erik"), Some(2)), "the expert's mark, stored");
+    assert_eq!(
+        (olga_read["user"]["username"].as_str(), olga_read["seq"].as_u64()),
+        (Some("erik"), Some(2)),
+        "the expert's mark, stored"
+    );
     for seq in [4, 5, 3] {
         olga.send(json!({"type": "read", "request_id": id, "seq": seq})).await;
     }

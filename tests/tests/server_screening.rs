@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use hotline_tests::{check, new_request, TestServer};
+use hotline_tests::{TestServer, check, new_request};
 use serde_json::json;
 
 fn csl() -> Option<String> {

@@ -7,7 +7,7 @@ use anyhow::bail;
 use hotline_protocol::{NewRequest, Priority, Request, RequestEnvelope, Shipment};
 
 use crate::cli::AskArgs;
-use crate::delivery::{flush_with_own_link, Delivered};
+use crate::delivery::{Delivered, flush_with_own_link};
 use crate::home::FieldHome;
 use crate::outbox::{Outbox, Payload};
 use crate::photo;
@@ -31,7 +31,9 @@ pub fn run(home: &FieldHome, args: &AskArgs) -> anyhow::Result<()> {
     let mut created: Option<Request> = None;
     let mut refused: Option<String> = None;
     let delivered = crate::block_on(flush_with_own_link(&api, &outbox, &mut |delivered| match delivered {
-        Delivered::Request { client_id, request } if *client_id == client_request_id => created = Some((**request).clone()),
+        Delivered::Request { client_id, request } if *client_id == client_request_id => {
+            created = Some((**request).clone())
+        }
         Delivered::Photo { attachment_id, bytes, .. } => {
             note(format!("photo uploaded as {attachment_id} ({})", photo::human_bytes(*bytes)));
         }
@@ -46,15 +48,22 @@ pub fn run(home: &FieldHome, args: &AskArgs) -> anyhow::Result<()> {
         (Ok(()), Some(request)) => request,
         (Ok(()), None) => bail!("the request was not created; see `field outbox`"),
         (Err(error), Some(request)) if error.is_transient() => {
-            eprintln!("field: request {} is open, but {error}; its photos and message wait in the outbox (`field outbox --flush`)", request.id);
+            eprintln!(
+                "field: request {} is open, but {error}; its photos and message wait in the outbox (`field outbox --flush`)",
+                request.id
+            );
             request
         }
         (Err(error), None) if error.is_transient() && !args.json => {
-            println!("{error}: the request is queued in the outbox and goes out with `field outbox --flush` or `field send`");
+            println!(
+                "{error}: the request is queued in the outbox and goes out with `field outbox --flush` or `field send`"
+            );
             return Ok(());
         }
         (Err(error), None) if error.is_transient() => {
-            bail!("{error}: the request is queued in the outbox (id {client_request_id}) and goes out with `field outbox --flush`")
+            bail!(
+                "{error}: the request is queued in the outbox (id {client_request_id}) and goes out with `field outbox --flush`"
+            )
         }
         (Err(error), _) => return Err(error.into()),
     };
@@ -100,13 +109,23 @@ fn queue(
     }
     if message.is_some() || !photo_ids.is_empty() {
         let body = message.unwrap_or_default().to_string();
-        outbox.enqueue(&uuid::Uuid::new_v4().to_string(), client_request_id, &Payload::Message { body, photos: photo_ids })?;
+        outbox.enqueue(
+            &uuid::Uuid::new_v4().to_string(),
+            client_request_id,
+            &Payload::Message { body, photos: photo_ids },
+        )?;
     }
     Ok(())
 }
 
 /// Keeps a shrunk photo in the outbox's folder and queues its upload to `request`; returns its client id.
-pub fn queue_photo(home: &FieldHome, outbox: &Outbox, request: &str, original: &Path, jpeg: &[u8]) -> anyhow::Result<String> {
+pub fn queue_photo(
+    home: &FieldHome,
+    outbox: &Outbox,
+    request: &str,
+    original: &Path,
+    jpeg: &[u8],
+) -> anyhow::Result<String> {
     let id = uuid::Uuid::new_v4().to_string();
     let dir = home.outbox_photos_dir();
     std::fs::create_dir_all(&dir)?;

@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use anyhow::anyhow;
 use hotline_protocol::{ClientFrame, ServerFrame};
-use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 use crate::api::HotlineApi;
 use crate::backoff::Backoff;
-use crate::delivery::{flush, Delivered, LinkSlot};
+use crate::delivery::{Delivered, LinkSlot, flush};
 use crate::error::{ClientError, Result};
 use crate::home::FieldHome;
 use crate::link::Link;
@@ -24,19 +24,32 @@ pub fn run(home: &FieldHome, request_id: &str) -> anyhow::Result<()> {
     let (session, api) = super::signed_in(home)?;
     let outbox = super::open_outbox(home)?;
     let Some(request_id) = outbox.resolve_request(request_id)? else {
-        anyhow::bail!("request {request_id} is still queued in the outbox; it opens once `field outbox --flush` delivers it");
+        anyhow::bail!(
+            "request {request_id} is still queued in the outbox; it opens once `field outbox --flush` delivers it"
+        );
     };
     chat(home, &session, &api, &outbox, &request_id)
 }
 
 /// The chat loop, also entered by `field ask` once its request is open.
-pub fn chat(home: &FieldHome, session: &Session, api: &HotlineApi, outbox: &Outbox, request_id: &str) -> anyhow::Result<()> {
+pub fn chat(
+    home: &FieldHome,
+    session: &Session,
+    api: &HotlineApi,
+    outbox: &Outbox,
+    request_id: &str,
+) -> anyhow::Result<()> {
     println!("chat on request {request_id}: type a message and press Enter; /photo FILE sends a photo; /quit leaves");
     let mut chat = Chat {
         home,
         outbox,
         request_id: request_id.to_string(),
-        timeline: Timeline { view: EventView::new(home, &session.user), request_id: request_id.to_string(), last_seq: 0, fatal: None },
+        timeline: Timeline {
+            view: EventView::new(home, &session.user),
+            request_id: request_id.to_string(),
+            last_seq: 0,
+            fatal: None,
+        },
         input: spawn_input(),
         input_open: true,
     };
@@ -74,7 +87,9 @@ impl Timeline {
                     println!("{line}");
                 }
             }
-            ServerFrame::Error { code, message, reference } if reference.as_deref() == Some(self.request_id.as_str()) => {
+            ServerFrame::Error { code, message, reference }
+                if reference.as_deref() == Some(self.request_id.as_str()) =>
+            {
                 self.fatal = Some(format!("{message} ({code})"));
             }
             ServerFrame::Error { code, message, .. } => eprintln!("field: the server says: {message} ({code})"),
@@ -145,7 +160,10 @@ impl Chat<'_> {
                 Err(error) => return Err(error.into()),
             };
             let delay = backoff.next_delay();
-            eprintln!("field: {reason}; reconnecting in {:.1} s (what you type is kept in the outbox)", delay.as_secs_f64());
+            eprintln!(
+                "field: {reason}; reconnecting in {:.1} s (what you type is kept in the outbox)",
+                delay.as_secs_f64()
+            );
             if let Line::Quit = self.offline_for(delay).await? {
                 return self.leave();
             }
@@ -155,7 +173,8 @@ impl Chat<'_> {
     /// Subscribes from the last seq shown, shows the replay up to `replay_until`, delivers the outbox, then shows
     /// events and sends typed lines.
     async fn connected(&mut self, api: &HotlineApi, link: &mut Link, replay_until: u64) -> anyhow::Result<Spell> {
-        let subscribe = ClientFrame::Subscribe { request_id: self.request_id.clone(), after_seq: self.timeline.last_seq };
+        let subscribe =
+            ClientFrame::Subscribe { request_id: self.request_id.clone(), after_seq: self.timeline.last_seq };
         if let Err(error) = link.send(&subscribe).await {
             return Ok(Spell::Dropped(error));
         }

@@ -10,11 +10,7 @@ use crate::cli::BuildArgs;
 
 /// Builds the index and prints a summary (or the JSON counts).
 pub fn build(args: &BuildArgs) -> anyhow::Result<()> {
-    let imports = args
-        .imports
-        .iter()
-        .map(|spec| spec.parse::<ImportSource>())
-        .collect::<Result<Vec<_>, _>>()?;
+    let imports = args.imports.iter().map(|spec| spec.parse::<ImportSource>()).collect::<Result<Vec<_>, _>>()?;
     let plan = BuildPlan { include_builtin: !args.no_builtin, imports };
     let started = Instant::now();
     if !args.json {

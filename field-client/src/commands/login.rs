@@ -2,9 +2,9 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 
-use crate::api::{normalise_server, HotlineApi};
+use crate::api::{HotlineApi, normalise_server};
 use crate::cli::LoginArgs;
 use crate::error::ClientError;
 use crate::home::FieldHome;
@@ -21,7 +21,8 @@ pub fn run(home: &FieldHome, args: &LoginArgs) -> anyhow::Result<()> {
         Err(other) => return Err(other.into()),
     };
     home.ensure().with_context(|| "cannot create the home directory")?;
-    let session = Session { server: server.clone(), token: response.token, expires_at: response.expires_at, user: response.user };
+    let session =
+        Session { server: server.clone(), token: response.token, expires_at: response.expires_at, user: response.user };
     session.save(&home.session_file())?;
     println!(
         "signed in to {server} as {} ({}); the session lasts until {}",

@@ -4,7 +4,7 @@ use anyhow::bail;
 use serde_json::json;
 
 use crate::cli::OutboxArgs;
-use crate::delivery::{flush_with_own_link, Delivered};
+use crate::delivery::{Delivered, flush_with_own_link};
 use crate::home::FieldHome;
 use crate::outbox::{OutboxEntry, Payload};
 

@@ -1,7 +1,7 @@
 //! `field screen`: a party name against the denied-party lists, offline, with the same matching as the server.
 
 use anyhow::bail;
-use hotline_index::screening::{ScreeningResult, MATCH_THRESHOLD};
+use hotline_index::screening::{MATCH_THRESHOLD, ScreeningResult};
 
 use crate::cli::ScreenArgs;
 use crate::home::FieldHome;
@@ -33,7 +33,14 @@ fn print_matches(result: &ScreeningResult, style: Style) {
         );
         return;
     }
-    println!("{}", style.bold(&format!("{} possible match(es) for {:?} — stop and ask an expert:", result.matches.len(), result.query)));
+    println!(
+        "{}",
+        style.bold(&format!(
+            "{} possible match(es) for {:?} — stop and ask an expert:",
+            result.matches.len(),
+            result.query
+        ))
+    );
     for hit in &result.matches {
         println!("  {:.2}  {}  [{}]", hit.score, style.bold(&hit.name), hit.countries.join(", "));
         if hit.matched_name != hit.name {

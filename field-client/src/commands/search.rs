@@ -56,7 +56,10 @@ pub fn run(home: &FieldHome, args: &SearchArgs) -> anyhow::Result<()> {
 
 fn print_hits(result: &SearchResult, style: Style) {
     if result.hits.is_empty() {
-        println!("No entries match {:?}. Try fewer words, a control code such as 2B001, or an HS code such as 8458.11.", result.query);
+        println!(
+            "No entries match {:?}. Try fewer words, a control code such as 2B001, or an HS code such as 8458.11.",
+            result.query
+        );
         return;
     }
     for (rank, hit) in result.hits.iter().enumerate() {

@@ -4,7 +4,7 @@
 use anyhow::bail;
 
 use crate::cli::SendArgs;
-use crate::delivery::{flush_with_own_link, Delivered};
+use crate::delivery::{Delivered, flush_with_own_link};
 use crate::home::FieldHome;
 use crate::outbox::Payload;
 

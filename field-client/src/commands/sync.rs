@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::{anyhow, Context};
+use anyhow::{Context, anyhow};
 use futures_util::StreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -28,13 +28,15 @@ async fn sync(home: &FieldHome, api: &HotlineApi) -> anyhow::Result<()> {
     let download = home.download_file();
     let total = response.content_length().unwrap_or(info.bytes);
     let result = save(api, response, &download, total).await;
-    let unpacked = result.and_then(|()| {
-        hotline_index::bundle::unpack(&download, &dir, Some(&info.sha256)).map_err(anyhow::Error::from)
-    });
+    let unpacked = result
+        .and_then(|()| hotline_index::bundle::unpack(&download, &dir, Some(&info.sha256)).map_err(anyhow::Error::from));
     let _ = std::fs::remove_file(&download);
     let manifest = unpacked.map_err(|error| {
         let kept = if have.is_some() { "the catalogue you had is kept" } else { "nothing was changed" };
-        anyhow!("the downloaded catalogue was rejected ({}); {kept}; run `field sync` again", crate::describe_error(&error))
+        anyhow!(
+            "the downloaded catalogue was rejected ({}); {kept}; run `field sync` again",
+            crate::describe_error(&error)
+        )
     })?;
     println!(
         "catalogue updated to version {}: {} entries, {} downloaded",

@@ -6,5 +6,5 @@ pub mod password;
 pub mod rate_limit;
 pub mod tokens;
 
-pub use extract::{session_token, SESSION_COOKIE};
+pub use extract::{SESSION_COOKIE, session_token};
 pub use rate_limit::LoginLimiter;

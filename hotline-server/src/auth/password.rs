@@ -1,8 +1,8 @@
 //! Password hashing with argon2id; both hashing and checking are CPU-heavy and run on the blocking pool.
 
-use rand::RngCore;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use rand::RngCore;
 
 use crate::error::{AppError, AppResult};
 

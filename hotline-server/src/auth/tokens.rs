@@ -1,7 +1,7 @@
 //! Session tokens: 32 random bytes, base64url; only their SHA-256 is stored.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 

@@ -75,12 +75,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_bytes: 10 * 1024 * 1024,
-            max_pixels: 40_000_000,
-            max_side: 12_000,
-            thumb_side: 320,
-        }
+        Limits { max_bytes: 10 * 1024 * 1024, max_pixels: 40_000_000, max_side: 12_000, thumb_side: 320 }
     }
 }
 
@@ -144,12 +139,7 @@ pub enum MediaError {
         "The image is {width} × {height} pixels, more than the {max_pixels} pixels \
          (and {max_side} pixels per side) allowed. Shrink it and send it again."
     )]
-    TooManyPixels {
-        width: u32,
-        height: u32,
-        max_pixels: u64,
-        max_side: u32,
-    },
+    TooManyPixels { width: u32, height: u32, max_pixels: u64, max_side: u32 },
     /// The bytes start like an accepted image but do not decode: damaged, cut off, or a rare
     /// variant the decoders cannot read.
     #[error(
@@ -198,10 +188,7 @@ impl MediaError {
 /// Blocking and CPU-bound: call it from `spawn_blocking`.
 pub fn clean_upload(bytes: &[u8], limits: &Limits) -> Result<CleanImage, MediaError> {
     if bytes.len() > limits.max_bytes {
-        return Err(MediaError::TooLarge {
-            size: bytes.len(),
-            max_bytes: limits.max_bytes,
-        });
+        return Err(MediaError::TooLarge { size: bytes.len(), max_bytes: limits.max_bytes });
     }
     let format = match AcceptedFormat::sniff(bytes) {
         Some(format) => format,
@@ -214,16 +201,9 @@ pub fn clean_upload(bytes: &[u8], limits: &Limits) -> Result<CleanImage, MediaEr
     };
 
     let (width, height) = header_dimensions(bytes, format, limits)?;
-    let too_many_pixels = || MediaError::TooManyPixels {
-        width,
-        height,
-        max_pixels: limits.max_pixels,
-        max_side: limits.max_side,
-    };
-    if width > limits.max_side
-        || height > limits.max_side
-        || u64::from(width) * u64::from(height) > limits.max_pixels
-    {
+    let too_many_pixels =
+        || MediaError::TooManyPixels { width, height, max_pixels: limits.max_pixels, max_side: limits.max_side };
+    if width > limits.max_side || height > limits.max_side || u64::from(width) * u64::from(height) > limits.max_pixels {
         return Err(too_many_pixels());
     }
     if width == 0 || height == 0 {
@@ -245,13 +225,7 @@ pub fn clean_upload(bytes: &[u8], limits: &Limits) -> Result<CleanImage, MediaEr
         AcceptedFormat::WebP => (encode_webp_lossless(&image)?, sniff::WEBP),
     };
     let thumbnail = make_thumbnail(&image, limits.thumb_side)?;
-    Ok(CleanImage {
-        content_type,
-        width: image.width(),
-        height: image.height(),
-        bytes,
-        thumbnail,
-    })
+    Ok(CleanImage { content_type, width: image.width(), height: image.height(), bytes, thumbnail })
 }
 
 /// The limits handed to the decoders. `max_alloc` bounds their working memory (the PNG
@@ -273,16 +247,10 @@ fn decoder_limits(limits: &Limits, strict_dimensions: bool) -> image::Limits {
 ///
 /// The reader is given the sniffed format (`with_format`) rather than guessing again
 /// (`with_guessed_format`), so the decoder is always the one for the type that was accepted.
-fn header_dimensions(
-    bytes: &[u8],
-    format: AcceptedFormat,
-    limits: &Limits,
-) -> Result<(u32, u32), MediaError> {
+fn header_dimensions(bytes: &[u8], format: AcceptedFormat, limits: &Limits) -> Result<(u32, u32), MediaError> {
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format.image_format());
     reader.limits(decoder_limits(limits, false));
-    reader
-        .into_dimensions()
-        .map_err(|err| corrupt(format!("reading the header: {err}")))
+    reader.into_dimensions().map_err(|err| corrupt(format!("reading the header: {err}")))
 }
 
 /// Decodes under strict limits and applies the EXIF orientation. A limit hit while setting
@@ -310,11 +278,8 @@ fn decode(
     // widest pixel type. The header checks already imply this; it is the last line of defence.
     let mut pixel_buffer = image::Limits::default();
     pixel_buffer.max_alloc = Some(limits.max_pixels.saturating_mul(MAX_BYTES_PER_PIXEL));
-    pixel_buffer
-        .reserve(decoder.total_bytes())
-        .map_err(setup_failed)?;
-    let mut image =
-        DynamicImage::from_decoder(decoder).map_err(|err| corrupt(format!("decoding: {err}")))?;
+    pixel_buffer.reserve(decoder.total_bytes()).map_err(setup_failed)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|err| corrupt(format!("decoding: {err}")))?;
     image.apply_orientation(orientation);
     Ok(image)
 }
@@ -376,26 +341,20 @@ fn check_jpeg_complete(bytes: &[u8]) -> Result<(), &'static str> {
 fn encode_jpeg(image: &DynamicImage, quality: u8) -> Result<Vec<u8>, MediaError> {
     let mut out = Vec::new();
     // The JPEG encoder takes grey or RGB; `write_with_encoder` converts anything else.
-    image
-        .write_with_encoder(JpegEncoder::new_with_quality(&mut out, quality))
-        .map_err(|err| encoding_failed(&err))?;
+    image.write_with_encoder(JpegEncoder::new_with_quality(&mut out, quality)).map_err(|err| encoding_failed(&err))?;
     Ok(out)
 }
 
 fn encode_png(image: &DynamicImage) -> Result<Vec<u8>, MediaError> {
     let mut out = Vec::new();
-    image
-        .write_with_encoder(PngEncoder::new(&mut out))
-        .map_err(|err| encoding_failed(&err))?;
+    image.write_with_encoder(PngEncoder::new(&mut out)).map_err(|err| encoding_failed(&err))?;
     Ok(out)
 }
 
 fn encode_webp_lossless(image: &DynamicImage) -> Result<Vec<u8>, MediaError> {
     let mut out = Vec::new();
     // WebP holds 8-bit grey or RGB(A); the WebP decoder produces RGB or RGBA.
-    image
-        .write_with_encoder(WebPEncoder::new_lossless(&mut out))
-        .map_err(|err| encoding_failed(&err))?;
+    image.write_with_encoder(WebPEncoder::new_lossless(&mut out)).map_err(|err| encoding_failed(&err))?;
     Ok(out)
 }
 
@@ -403,9 +362,7 @@ fn encode_webp_lossless(image: &DynamicImage) -> Result<Vec<u8>, MediaError> {
 /// already excluded; should it happen, the upload is refused rather than the server failing.
 fn encoding_failed(err: &ImageError) -> MediaError {
     tracing::warn!(error = %err, "re-encoding a decoded upload failed");
-    MediaError::Corrupt {
-        reason: format!("re-encoding: {err}"),
-    }
+    MediaError::Corrupt { reason: format!("re-encoding: {err}") }
 }
 
 /// A JPEG no larger than `side` on its long side, never enlarged; transparent areas are shown
@@ -417,11 +374,7 @@ fn make_thumbnail(image: &DynamicImage, side: u32) -> Result<Vec<u8>, MediaError
     } else {
         std::borrow::Cow::Owned(image.thumbnail_exact(width, height))
     };
-    let rgb = if small.color().has_alpha() {
-        flatten_on_white(&small)
-    } else {
-        small.to_rgb8()
-    };
+    let rgb = if small.color().has_alpha() { flatten_on_white(&small) } else { small.to_rgb8() };
     encode_jpeg(&DynamicImage::ImageRgb8(rgb), THUMB_QUALITY)
 }
 
@@ -438,11 +391,7 @@ fn thumbnail_size(width: u32, height: u32, side: u32) -> (u32, u32) {
         // `scaled <= side`, which is a u32.
         u32::try_from(scaled).unwrap_or(side).max(1)
     };
-    if width >= height {
-        (side, scale(height))
-    } else {
-        (scale(width), side)
-    }
+    if width >= height { (side, scale(height)) } else { (scale(width), side) }
 }
 
 fn flatten_on_white(image: &DynamicImage) -> RgbImage {

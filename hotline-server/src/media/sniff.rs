@@ -84,15 +84,11 @@ pub(crate) fn sniff_refused_image(bytes: &[u8]) -> Option<&'static str> {
         };
     }
     if bytes.starts_with(&[0xFF, 0x0A])
-        || bytes.starts_with(&[
-            0, 0, 0, 0x0C, b'J', b'X', b'L', b' ', 0x0D, 0x0A, 0x87, 0x0A,
-        ])
+        || bytes.starts_with(&[0, 0, 0, 0x0C, b'J', b'X', b'L', b' ', 0x0D, 0x0A, 0x87, 0x0A])
     {
         return Some("image/jxl");
     }
-    if bytes.starts_with(&[
-        0, 0, 0, 0x0C, b'j', b'P', b' ', b' ', 0x0D, 0x0A, 0x87, 0x0A,
-    ]) {
+    if bytes.starts_with(&[0, 0, 0, 0x0C, b'j', b'P', b' ', b' ', 0x0D, 0x0A, 0x87, 0x0A]) {
         return Some("image/jp2");
     }
     if bytes.starts_with(&[0, 0, 1, 0]) && bytes.len() > 6 && bytes[4..6] != [0, 0] {
@@ -118,10 +114,7 @@ fn is_bmp(bytes: &[u8]) -> bool {
     }
     match bytes.get(14..18) {
         Some(&[a, b, c, d]) => {
-            matches!(
-                u32::from_le_bytes([a, b, c, d]),
-                12 | 16 | 40 | 52 | 56 | 64 | 108 | 124
-            )
+            matches!(u32::from_le_bytes([a, b, c, d]), 12 | 16 | 40 | 52 | 56 | 64 | 108 | 124)
         }
         _ => false,
     }
@@ -129,11 +122,7 @@ fn is_bmp(bytes: &[u8]) -> bool {
 
 /// The major brand of an ISO base media file (`....ftypBRND`), which HEIC and AVIF use.
 fn iso_media_brand(bytes: &[u8]) -> Option<&[u8]> {
-    if bytes.get(4..8) == Some(b"ftyp".as_slice()) {
-        bytes.get(8..12)
-    } else {
-        None
-    }
+    if bytes.get(4..8) == Some(b"ftyp".as_slice()) { bytes.get(8..12) } else { None }
 }
 
 /// SVG is text: after an optional byte-order mark and white space it opens with markup, and

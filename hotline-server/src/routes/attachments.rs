@@ -3,10 +3,10 @@
 
 use std::path::{Path as FsPath, PathBuf};
 
-use axum::extract::{FromRequest, Multipart, Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::extract::{FromRequest, Multipart, Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use hotline_protocol::{Attachment, AttachmentEnvelope};
 
 use crate::access::Caller;
@@ -162,7 +162,9 @@ pub async fn upload(
         .write(move |conn| attachments::insert_attachment(conn, &caller, &stored, key.as_deref(), &now))
         .await;
     match recorded {
-        Ok(Recorded::New) => Ok((StatusCode::CREATED, Json(AttachmentEnvelope { attachment: attachment_of(record) })).into_response()),
+        Ok(Recorded::New) => {
+            Ok((StatusCode::CREATED, Json(AttachmentEnvelope { attachment: attachment_of(record) })).into_response())
+        }
         Ok(Recorded::Earlier(earlier)) => {
             // The same photo was stored while this one was being cleaned: keep that one.
             let _ = tokio::fs::remove_file(&photo).await;

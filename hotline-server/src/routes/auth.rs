@@ -3,15 +3,15 @@
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 
-use axum::extract::{ConnectInfo, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use hotline_protocol::{LoginRequest, LoginResponse, User};
 
 use crate::access::Caller;
 use crate::auth::tokens::{new_token, token_hash};
-use crate::auth::{password, session_token, SESSION_COOKIE};
+use crate::auth::{SESSION_COOKIE, password, session_token};
 use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::ApiJson;

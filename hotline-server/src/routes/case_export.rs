@@ -7,10 +7,10 @@ use std::fmt::Write as _;
 use std::path::Path as FsPath;
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use hotline_protocol::{EventKind, ReviewDetail, User};
 
 use crate::access::Caller;
@@ -125,8 +125,12 @@ pub fn render(detail: &ReviewDetail, photos: &[Photo]) -> String {
         }
         out.push_str("</div>\n");
     }
-    let referenced: Vec<&str> =
-        detail.events.iter().filter_map(|e| e.message.as_ref()).flat_map(|m| m.attachments.iter().map(String::as_str)).collect();
+    let referenced: Vec<&str> = detail
+        .events
+        .iter()
+        .filter_map(|e| e.message.as_ref())
+        .flat_map(|m| m.attachments.iter().map(String::as_str))
+        .collect();
     let loose: Vec<String> = photos.iter().filter(|p| !referenced.contains(&p.id.as_str())).filter_map(img).collect();
     if !loose.is_empty() {
         out.push_str("<h2>Other photos</h2>\n");
@@ -139,7 +143,11 @@ pub fn render(detail: &ReviewDetail, photos: &[Photo]) -> String {
         Some(outcome) => {
             out.push_str("<dl>");
             row(&mut out, "Verdict", Some(outcome.verdict.as_str()));
-            let _ = write!(out, "<dt>Controls</dt><dd>{}</dd>", if outcome.controls.is_empty() { "—".into() } else { codes(&outcome.controls) });
+            let _ = write!(
+                out,
+                "<dt>Controls</dt><dd>{}</dd>",
+                if outcome.controls.is_empty() { "—".into() } else { codes(&outcome.controls) }
+            );
             row(&mut out, "Note", Some(&outcome.note));
             out.push_str("</dl>\n");
         }
@@ -183,7 +191,9 @@ pub async fn export_html(State(state): State<AppState>, caller: Caller, Path(id)
     let (detail, records) = state
         .store
         .readers
-        .read(move |conn| Ok::<_, crate::store::StoreError>((review::detail(conn, &caller, &lookup)?, review::photos(conn, &lookup)?)))
+        .read(move |conn| {
+            Ok::<_, crate::store::StoreError>((review::detail(conn, &caller, &lookup)?, review::photos(conn, &lookup)?))
+        })
         .await?;
     let dir = state.config.attachments_dir();
     let photos = tokio::task::spawn_blocking(move || read_photos(&dir, records))
@@ -192,7 +202,8 @@ pub async fn export_html(State(state): State<AppState>, caller: Caller, Path(id)
         .map_err(AppError::internal)?;
     let html = render(&detail, &photos);
     let safe_id: String = detail.request.id.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"case-{safe_id}.html\"")).map_err(AppError::internal)?;
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"case-{safe_id}.html\"")).map_err(AppError::internal)?;
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8")),
@@ -211,6 +222,9 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("<script>\"a\" & 'b'</script>"), "&lt;script&gt;&quot;a&quot; &amp; &#x27;b&#x27;&lt;/script&gt;");
+        assert_eq!(
+            escape("<script>\"a\" & 'b'</script>"),
+            "&lt;script&gt;&quot;a&quot; &amp; &#x27;b&#x27;&lt;/script&gt;"
+        );
     }
 }

@@ -1,11 +1,11 @@
 //! Catalogue routes: search, one entry, catalogue info and the offline bundle (strong ETag, 304), and the
 //! screening placeholder.
 
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
 use axum::Json;
-use hotline_index::{Kind, SearchRequest, MAX_LIMIT};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use hotline_index::{Kind, MAX_LIMIT, SearchRequest};
 use hotline_protocol::{CatalogueInfo, ScreeningResult, SearchHit, SearchResult};
 use serde::Deserialize;
 
@@ -37,9 +37,10 @@ pub async fn search(
         return Err(AppError::invalid("too_long", "the query may have at most 500 bytes"));
     }
     let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(text) => Some(Kind::parse(text).ok_or_else(|| {
-            AppError::bad_request("invalid_query", "kind must be control, guide or hs")
-        })?),
+        Some(text) => Some(
+            Kind::parse(text)
+                .ok_or_else(|| AppError::bad_request("invalid_query", "kind must be control, guide or hs"))?,
+        ),
         None => None,
     };
     let request = SearchRequest {
@@ -109,7 +110,9 @@ pub async fn bundle(State(state): State<AppState>, _caller: Caller, headers: Hea
         .any(|tag| tag == etag || tag == "*");
     let cache = HeaderValue::from_static("no-cache");
     if matches {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)]).into_response());
+        return Ok(
+            (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value), (header::CACHE_CONTROL, cache)]).into_response()
+        );
     }
     Ok((
         [

@@ -11,9 +11,9 @@ pub mod requests;
 pub mod review;
 pub mod review_export;
 
+use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
-use axum::Router;
 
 use crate::state::AppState;
 

@@ -1,9 +1,9 @@
 //! Operations routes: `/healthz` and `/metrics`, and the JSON 404 for unknown paths.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::Json;
 use serde_json::json;
 use std::sync::atomic::Ordering;
 

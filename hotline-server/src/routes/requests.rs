@@ -1,9 +1,9 @@
 //! Hotline request routes: create (idempotent), list, get, and the timeline's events page by page.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use hotline_protocol::{EventList, NewRequest, RequestEnvelope, RequestList, RequestStatus};
 use serde::Deserialize;
 
@@ -12,11 +12,15 @@ use crate::error::{AppError, AppResult};
 use crate::hotline;
 use crate::routes::extract::{ApiJson, ApiQuery};
 use crate::state::AppState;
-use crate::views;
 use crate::store::{events, requests};
+use crate::views;
 
 /// POST /api/v1/requests: 201 with the new request, or 200 with the one this `client_request_id` made before.
-pub async fn create(State(state): State<AppState>, caller: Caller, ApiJson(new): ApiJson<NewRequest>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiJson(new): ApiJson<NewRequest>,
+) -> AppResult<Response> {
     let created = hotline::create_request(&state, caller, new).await?;
     let status = if created.created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(RequestEnvelope { request: created.request })).into_response())
@@ -29,20 +33,31 @@ pub struct ListParams {
 }
 
 /// GET /api/v1/requests?status=: the caller's visible requests, newest first.
-pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ListParams>) -> AppResult<Json<RequestList>> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<ListParams>,
+) -> AppResult<Json<RequestList>> {
     let status = match params.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(text) => Some(RequestStatus::parse(text).ok_or_else(|| {
-            AppError::bad_request("invalid_query", "status must be waiting, claimed or closed")
-        })?),
+        Some(text) => Some(
+            RequestStatus::parse(text)
+                .ok_or_else(|| AppError::bad_request("invalid_query", "status must be waiting, claimed or closed"))?,
+        ),
         None => None,
     };
     let viewer = caller.clone();
     let list = state.store.readers.read(move |conn| requests::list_requests(conn, &caller, status)).await?;
-    Ok(Json(RequestList { requests: list.into_iter().map(|r| views::request_for(&viewer, &state.pseudonym_key, r)).collect() }))
+    Ok(Json(RequestList {
+        requests: list.into_iter().map(|r| views::request_for(&viewer, &state.pseudonym_key, r)).collect(),
+    }))
 }
 
 /// GET /api/v1/requests/{id}.
-pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<RequestEnvelope>> {
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<RequestEnvelope>> {
     let viewer = caller.clone();
     let request = state.store.readers.read(move |conn| requests::visible_request(conn, &caller, &id)).await?;
     Ok(Json(RequestEnvelope { request: views::request_for(&viewer, &state.pseudonym_key, request) }))
@@ -74,5 +89,7 @@ pub async fn events(
             events::load_events(conn, &id, after_seq, limit)
         })
         .await?;
-    Ok(Json(EventList { events: list.into_iter().map(|e| views::event_for(&viewer, &state.pseudonym_key, e)).collect() }))
+    Ok(Json(EventList {
+        events: list.into_iter().map(|e| views::event_for(&viewer, &state.pseudonym_key, e)).collect(),
+    }))
 }

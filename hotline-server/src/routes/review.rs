@@ -3,10 +3,10 @@
 //! stream from `review_export.rs`, the HTML export of a training case comes from `case_export.rs`).
 //! Every route refuses other roles with 403; an id that is not a closed request answers 404.
 
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use hotline_protocol::{
     Annotation, AnnotationEnvelope, NewAnnotation, Request, ReviewDetail, ReviewList, ReviewStats, Role, Verdict,
 };
@@ -53,8 +53,9 @@ fn present(value: &Option<String>) -> Option<String> {
 fn date(value: &Option<String>, name: &str) -> AppResult<Option<String>> {
     let Some(text) = present(value) else { return Ok(None) };
     let format = time::macros::format_description!("[year]-[month]-[day]");
-    time::Date::parse(&text, format)
-        .map_err(|_| AppError::bad_request("invalid_query", format!("{name} must be a date as YYYY-MM-DD, e.g. 2025-03-01")))?;
+    time::Date::parse(&text, format).map_err(|_| {
+        AppError::bad_request("invalid_query", format!("{name} must be a date as YYYY-MM-DD, e.g. 2025-03-01"))
+    })?;
     Ok(Some(text))
 }
 
@@ -64,7 +65,10 @@ impl ReviewParams {
         let verdict = present(&self.verdict);
         if let Some(text) = &verdict {
             serde_json::from_value::<Verdict>(serde_json::Value::String(text.clone())).map_err(|_| {
-                AppError::bad_request("invalid_query", "verdict must be controlled, not_controlled, licence_check or referred")
+                AppError::bad_request(
+                    "invalid_query",
+                    "verdict must be controlled, not_controlled, licence_check or referred",
+                )
             })?;
         }
         Ok(ReviewFilter {
@@ -81,17 +85,26 @@ impl ReviewParams {
 
 /// GET /api/v1/review/requests?from=&to=&verdict=&control=&q=&officer=&expert=&limit=&offset=: closed requests,
 /// newest first, with the number matching.
-pub async fn list(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Json<ReviewList>> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<ReviewParams>,
+) -> AppResult<Json<ReviewList>> {
     require_reviewer(&caller)?;
     let filter = params.filter()?;
     let limit = params.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT);
     let offset = params.offset.unwrap_or(0);
-    let (total, requests) = state.store.readers.read(move |conn| review::list(conn, &caller, &filter, limit, offset)).await?;
+    let (total, requests) =
+        state.store.readers.read(move |conn| review::list(conn, &caller, &filter, limit, offset)).await?;
     Ok(Json(ReviewList { total, requests }))
 }
 
 /// GET /api/v1/review/requests/{id}: the request, every event and the annotations.
-pub async fn detail(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> AppResult<Json<ReviewDetail>> {
+pub async fn detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> AppResult<Json<ReviewDetail>> {
     require_reviewer(&caller)?;
     Ok(Json(state.store.readers.read(move |conn| review::detail(conn, &caller, &id)).await?))
 }
@@ -111,7 +124,8 @@ pub async fn annotate(
         return Err(AppError::invalid("empty_annotation", "write a note or mark the request as a training case"));
     }
     let now = state.config.clock.now_rfc3339();
-    let annotation = state.store.writer.write(move |conn| review::add_annotation(conn, &caller, &id, &new, &now)).await?;
+    let annotation =
+        state.store.writer.write(move |conn| review::add_annotation(conn, &caller, &id, &new, &now)).await?;
     Ok((StatusCode::CREATED, Json(AnnotationEnvelope { annotation })).into_response())
 }
 
@@ -132,11 +146,17 @@ pub struct TrainingCases {
 pub async fn cases(State(state): State<AppState>, caller: Caller) -> AppResult<Json<TrainingCases>> {
     require_reviewer(&caller)?;
     let cases = state.store.readers.read(move |conn| review::training_cases(conn, &caller)).await?;
-    Ok(Json(TrainingCases { cases: cases.into_iter().map(|(request, annotations)| TrainingCase { request, annotations }).collect() }))
+    Ok(Json(TrainingCases {
+        cases: cases.into_iter().map(|(request, annotations)| TrainingCase { request, annotations }).collect(),
+    }))
 }
 
 /// GET /api/v1/review/stats?from=&to= (and the list's other filters): counts, percentiles, per verdict, control, day.
-pub async fn stats(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Json<ReviewStats>> {
+pub async fn stats(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<ReviewParams>,
+) -> AppResult<Json<ReviewStats>> {
     require_reviewer(&caller)?;
     let filter = params.filter()?;
     Ok(Json(state.store.readers.read(move |conn| review::stats(conn, &caller, &filter)).await?))

@@ -11,11 +11,11 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
-use hotline_protocol::{ReviewRow, REVIEW_CSV_COLUMNS};
+use hotline_protocol::{REVIEW_CSV_COLUMNS, ReviewRow};
 use rusqlite::Connection;
 use tokio::sync::mpsc;
 
-use super::review::{require_reviewer, ReviewParams};
+use super::review::{ReviewParams, require_reviewer};
 use crate::access::Caller;
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::ApiQuery;
@@ -28,12 +28,20 @@ const CHUNK_BYTES: usize = 64 * 1024;
 const CHUNKS_AHEAD: usize = 4;
 
 /// GET /api/v1/review/export.csv: every matching row (no paging), columns as docs/review.md lists them.
-pub async fn export_csv(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Response> {
+pub async fn export_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<ReviewParams>,
+) -> AppResult<Response> {
     export(state, caller, params, Format::Csv).await
 }
 
 /// GET /api/v1/review/export.json: every matching row (no paging) as one array of objects.
-pub async fn export_json(State(state): State<AppState>, caller: Caller, ApiQuery(params): ApiQuery<ReviewParams>) -> AppResult<Response> {
+pub async fn export_json(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(params): ApiQuery<ReviewParams>,
+) -> AppResult<Response> {
     export(state, caller, params, Format::Json).await
 }
 
@@ -152,12 +160,19 @@ async fn export(state: AppState, caller: Caller, params: ReviewParams, format: F
         }
     });
     let body = Body::from_stream(futures_util::stream::once(async move { Ok(first) }).chain(rest));
-    Ok(([(header::CONTENT_TYPE, format.content_type()), (header::CONTENT_DISPOSITION, format.disposition())], body).into_response())
+    Ok(([(header::CONTENT_TYPE, format.content_type()), (header::CONTENT_DISPOSITION, format.disposition())], body)
+        .into_response())
 }
 
 /// Encodes every matching row into chunks sent on `chunks`, the last one closing the document. Stops early,
 /// without an error, when the client has gone away (the channel is closed).
-fn encode(conn: &Connection, caller: &Caller, filter: &ReviewFilter, format: Format, chunks: &mpsc::Sender<Chunk>) -> AppResult<()> {
+fn encode(
+    conn: &Connection,
+    caller: &Caller,
+    filter: &ReviewFilter,
+    format: Format,
+    chunks: &mpsc::Sender<Chunk>,
+) -> AppResult<()> {
     let fresh = || Vec::with_capacity(CHUNK_BYTES + 4 * 1024);
     let mut chunk = fresh();
     format.start(&mut chunk).map_err(AppError::internal)?;
@@ -170,7 +185,9 @@ fn encode(conn: &Connection, caller: &Caller, filter: &ReviewFilter, format: For
             return Ok(false);
         }
         first = false;
-        if chunk.len() >= CHUNK_BYTES && chunks.blocking_send(Ok(Bytes::from(std::mem::replace(&mut chunk, fresh())))).is_err() {
+        if chunk.len() >= CHUNK_BYTES
+            && chunks.blocking_send(Ok(Bytes::from(std::mem::replace(&mut chunk, fresh())))).is_err()
+        {
             gone = true;
             return Ok(false);
         }
@@ -237,7 +254,10 @@ mod tests {
     fn json_rows_form_one_array() {
         for rows in [vec![], vec![row("a")], vec![row("a"), row("b"), row("c")]] {
             let parsed: Vec<ReviewRow> = serde_json::from_slice(&document(Format::Json, &rows)).unwrap();
-            assert_eq!(parsed.iter().map(|r| r.subject.as_str()).collect::<Vec<_>>(), rows.iter().map(|r| r.subject.as_str()).collect::<Vec<_>>());
+            assert_eq!(
+                parsed.iter().map(|r| r.subject.as_str()).collect::<Vec<_>>(),
+                rows.iter().map(|r| r.subject.as_str()).collect::<Vec<_>>()
+            );
         }
     }
 }

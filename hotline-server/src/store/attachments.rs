@@ -2,7 +2,7 @@
 //! An upload may carry the client's own id for the photo (`Idempotency-Key`), unique per uploader, so that an
 //! upload retried after a lost answer finds the photo stored the first time instead of storing it twice.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::requests::load_facts;
 use super::{StoreError, StoreResult};
@@ -37,7 +37,11 @@ fn record_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentRecord
 }
 
 /// The attachment the caller uploaded before under `client_upload_id`, if any.
-pub fn earlier_upload(conn: &Connection, caller: &Caller, client_upload_id: &str) -> StoreResult<Option<AttachmentRecord>> {
+pub fn earlier_upload(
+    conn: &Connection,
+    caller: &Caller,
+    client_upload_id: &str,
+) -> StoreResult<Option<AttachmentRecord>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, request_id, content_type, width, height, bytes FROM attachments
@@ -97,7 +101,8 @@ pub fn same_request(earlier: AttachmentRecord, request_id: &str) -> StoreResult<
     } else {
         Err(StoreError::Invalid {
             code: "idempotency_key_reused",
-            message: "this Idempotency-Key was used for a photo of another request; send a new key for each photo".into(),
+            message: "this Idempotency-Key was used for a photo of another request; send a new key for each photo"
+                .into(),
         })
     }
 }

@@ -210,6 +210,8 @@ pub fn read_marks(conn: &Connection, request_id: &str, except_user: &str) -> Sto
         "SELECT u.id, u.username, u.display_name, u.role, m.seq FROM read_marks m JOIN users u ON u.id = m.user_id
          WHERE m.request_id = ?1 AND m.user_id <> ?2 ORDER BY u.username",
     )?;
-    let marks = statement.query_map(params![request_id, except_user], |row| Ok((user_from_row(row, 0)?, row.get::<_, i64>(4)?.max(0) as u64)))?;
+    let marks = statement.query_map(params![request_id, except_user], |row| {
+        Ok((user_from_row(row, 0)?, row.get::<_, i64>(4)?.max(0) as u64))
+    })?;
     Ok(marks.collect::<Result<Vec<_>, _>>()?)
 }

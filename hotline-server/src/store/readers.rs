@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
-use super::{connection, StoreError, StoreResult};
+use super::{StoreError, StoreResult, connection};
 
 /// Most idle reader connections kept open.
 const MAX_IDLE: usize = 8;

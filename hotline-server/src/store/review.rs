@@ -22,16 +22,16 @@ mod summary_tests;
 
 use hmac::{Hmac, Mac};
 use hotline_protocol::{Annotation, Event, NewAnnotation, Request, RequestStatus, ReviewDetail, Role, User};
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 use sha2::Sha256;
 
-use super::events::{load_events, MAX_PAGE};
+use super::events::{MAX_PAGE, load_events};
 use super::requests::{load_facts, load_request};
 use super::users::user_from_row;
 use super::{StoreError, StoreResult};
 use crate::access::{self, Caller};
 
-pub use filter::{fts_terms, ReviewFilter};
+pub use filter::{ReviewFilter, fts_terms};
 pub use list::{list, visit_rows};
 pub use stats::{nearest_rank, stats};
 
@@ -162,14 +162,20 @@ pub fn training_cases(conn: &Connection, caller: &Caller) -> StoreResult<Vec<(Re
 
 /// The photos of a request, oldest first: `(attachment id, content type)`.
 pub fn photos(conn: &Connection, request_id: &str) -> StoreResult<Vec<(String, String)>> {
-    let mut statement =
-        conn.prepare_cached("SELECT id, content_type FROM attachments WHERE request_id = ?1 ORDER BY created_at, rowid")?;
+    let mut statement = conn
+        .prepare_cached("SELECT id, content_type FROM attachments WHERE request_id = ?1 ORDER BY created_at, rowid")?;
     let rows = statement.query_map([request_id], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Adds a trainer's or admin's annotation to a closed request (on the writer).
-pub fn add_annotation(conn: &Connection, caller: &Caller, id: &str, new: &NewAnnotation, now: &str) -> StoreResult<Annotation> {
+pub fn add_annotation(
+    conn: &Connection,
+    caller: &Caller,
+    id: &str,
+    new: &NewAnnotation,
+    now: &str,
+) -> StoreResult<Annotation> {
     closed_request(conn, id)?;
     if !matches!(caller.role(), Role::Trainer | Role::Admin) {
         return Err(StoreError::Forbidden("only trainers and admins annotate requests".into()));

@@ -1,13 +1,19 @@
 //! Sessions: opaque tokens stored only as their SHA-256, with an expiry.
 
 use hotline_protocol::User;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use super::users::user_from_row;
 use super::StoreResult;
+use super::users::user_from_row;
 
 /// Stores a new session.
-pub fn insert_session(conn: &Connection, token_hash: &str, user_id: &str, now: &str, expires_at: i64) -> StoreResult<()> {
+pub fn insert_session(
+    conn: &Connection,
+    token_hash: &str,
+    user_id: &str,
+    now: &str,
+    expires_at: i64,
+) -> StoreResult<()> {
     conn.execute(
         "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
         params![token_hash, user_id, now, expires_at],

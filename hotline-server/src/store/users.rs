@@ -1,7 +1,7 @@
 //! Accounts: creating users and finding them by name or id.
 
 use hotline_protocol::{Role, User};
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{StoreError, StoreResult};
 
@@ -51,11 +51,9 @@ pub fn insert_user(
 /// A user by username.
 pub fn find_by_username(conn: &Connection, username: &str) -> StoreResult<Option<User>> {
     Ok(conn
-        .query_row(
-            "SELECT id, username, display_name, role FROM users WHERE username = ?1",
-            [username],
-            |row| user_from_row(row, 0),
-        )
+        .query_row("SELECT id, username, display_name, role FROM users WHERE username = ?1", [username], |row| {
+            user_from_row(row, 0)
+        })
         .optional()?)
 }
 

@@ -58,7 +58,11 @@ impl Writer {
     /// Queues `work` now (in call order) and returns a future of its result, resolved only after the
     /// transaction holding it has committed. `after_commit` runs on the writer thread right after the commit,
     /// in commit order, before the caller is answered (used to publish events in seq order).
-    pub fn submit<T, W, A>(&self, work: W, after_commit: A) -> impl Future<Output = StoreResult<T>> + Send + 'static + use<T, W, A>
+    pub fn submit<T, W, A>(
+        &self,
+        work: W,
+        after_commit: A,
+    ) -> impl Future<Output = StoreResult<T>> + Send + 'static + use<T, W, A>
     where
         T: Send + 'static,
         W: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,

@@ -14,20 +14,29 @@ use crate::access::{self, Caller, RequestFacts};
 use crate::error::AppError;
 use crate::hotline;
 use crate::store::events::{self, NewMessage};
-use crate::store::{requests, StoreError};
+use crate::store::{StoreError, requests};
 
 /// The `type`s a client may send.
-const CLIENT_TYPES: [&str; 11] =
-    ["subscribe", "unsubscribe", "send", "typing", "read", "watch_queue", "on_call", "claim", "transfer", "close", "ping"];
+const CLIENT_TYPES: [&str; 11] = [
+    "subscribe",
+    "unsubscribe",
+    "send",
+    "typing",
+    "read",
+    "watch_queue",
+    "on_call",
+    "claim",
+    "transfer",
+    "close",
+    "ping",
+];
 
 /// Events read per page while replaying.
 const REPLAY_PAGE: u32 = 500;
 
 /// An `error` frame's `ref`: the frame's `client_msg_id`, else its `request_id`, else null.
 fn reference_of(value: &Value) -> Option<String> {
-    ["client_msg_id", "request_id"]
-        .iter()
-        .find_map(|key| value.get(key).and_then(Value::as_str).map(str::to_string))
+    ["client_msg_id", "request_id"].iter().find_map(|key| value.get(key).and_then(Value::as_str).map(str::to_string))
 }
 
 /// An `error` frame for `error`.
@@ -175,7 +184,8 @@ where
             }
             ClientFrame::Transfer { request_id, to_user } => {
                 let request =
-                    hotline::transfer(&self.state, self.caller.clone(), Some(self.conn_id), request_id, to_user).await?;
+                    hotline::transfer(&self.state, self.caller.clone(), Some(self.conn_id), request_id, to_user)
+                        .await?;
                 self.send(&ServerFrame::Request { request }).await?;
             }
             ClientFrame::Close { request_id, outcome } => {
@@ -220,7 +230,13 @@ where
             *mark = (*mark).max(last);
         }
         let (id, me) = (request_id.clone(), self.caller.id().to_string());
-        let marks = self.state.store.readers.read(move |conn| events::read_marks(conn, &id, &me)).await.map_err(AppError::from)?;
+        let marks = self
+            .state
+            .store
+            .readers
+            .read(move |conn| events::read_marks(conn, &id, &me))
+            .await
+            .map_err(AppError::from)?;
         for (user, seq) in marks {
             let user = crate::views::user_for(&self.caller, &self.state.pseudonym_key, user);
             self.send(&ServerFrame::Read { request_id: request_id.clone(), user, seq }).await?;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use axum::extract::ws::{close_code, CloseFrame, Message, Utf8Bytes};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, close_code};
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesOrdered;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
@@ -89,7 +89,9 @@ where
                 let last = self.subscriptions.remove(&request_id).unwrap_or(0);
                 ServerFrame::error(
                     "lagged",
-                    format!("you fell behind on request {request_id}; subscribe again with after_seq={last} (the last seq you saw)"),
+                    format!(
+                        "you fell behind on request {request_id}; subscribe again with after_seq={last} (the last seq you saw)"
+                    ),
                     Some(request_id),
                 )
             }
@@ -154,7 +156,8 @@ where
     let limits = session.state.config.limits.clone();
     let shutdown = session.state.shutdown.clone();
     let mut flood = FloodGate::new(limits.ws_flood_burst, limits.ws_flood_per_minute);
-    let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + limits.ws_heartbeat, limits.ws_heartbeat);
+    let mut heartbeat =
+        tokio::time::interval_at(tokio::time::Instant::now() + limits.ws_heartbeat, limits.ws_heartbeat);
     let mut last_heard = Instant::now();
     loop {
         let step: Result<(), Gone> = tokio::select! {

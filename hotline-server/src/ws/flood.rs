@@ -14,7 +14,12 @@ pub struct FloodGate {
 impl FloodGate {
     /// A full bucket.
     pub fn new(burst: u32, per_minute: u32) -> FloodGate {
-        FloodGate { tokens: burst as f64, burst: burst as f64, per_second: per_minute as f64 / 60.0, last: Instant::now() }
+        FloodGate {
+            tokens: burst as f64,
+            burst: burst as f64,
+            per_second: per_minute as f64 / 60.0,
+            last: Instant::now(),
+        }
     }
 
     /// Takes one token; false when the connection floods.

@@ -5,9 +5,9 @@ mod actions;
 pub mod connection;
 pub mod flood;
 
-use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use futures_util::StreamExt;
 

@@ -10,7 +10,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 mod words;
 
-pub use words::{words, WordStartFilter, Words};
+pub use words::{WordStartFilter, Words, words};
 
 /// One analysed word: its term and where it came from in the original text (byte offsets).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,40 +31,96 @@ impl AnalysedToken {
 }
 
 const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
-    "is", "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were",
-    "which", "with", "eg", "ie", "etc", "than", "any", "such", "these", "those",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into", "is", "it", "its",
+    "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "which", "with", "eg", "ie", "etc", "than",
+    "any", "such", "these", "those",
 ];
 
 const NUMBER_WORDS: &[(&str, &str)] = &[
-    ("zero", "0"), ("one", "1"), ("two", "2"), ("three", "3"), ("four", "4"), ("five", "5"),
-    ("six", "6"), ("seven", "7"), ("eight", "8"), ("nine", "9"), ("ten", "10"),
-    ("eleven", "11"), ("twelve", "12"),
+    ("zero", "0"),
+    ("one", "1"),
+    ("two", "2"),
+    ("three", "3"),
+    ("four", "4"),
+    ("five", "5"),
+    ("six", "6"),
+    ("seven", "7"),
+    ("eight", "8"),
+    ("nine", "9"),
+    ("ten", "10"),
+    ("eleven", "11"),
+    ("twelve", "12"),
 ];
 
 /// Whole-word UK → US spellings that no rule below covers.
 const UK_WORDS: &[(&str, &str)] = &[
-    ("aluminium", "aluminum"), ("caesium", "cesium"), ("grey", "gray"), ("tyre", "tire"),
-    ("tyres", "tires"), ("programme", "program"), ("programmes", "programs"),
-    ("licence", "license"), ("licences", "licenses"), ("defence", "defense"),
-    ("offence", "offense"), ("jewellery", "jewelry"), ("plough", "plow"), ("draught", "draft"),
-    ("storey", "story"), ("kerb", "curb"), ("cheque", "check"), ("artefact", "artifact"),
-    ("manoeuvre", "maneuver"), ("manoeuvring", "maneuvering"), ("aeroplane", "airplane"),
-    ("aeroplanes", "airplanes"), ("sceptic", "skeptic"), ("speciality", "specialty"),
-    ("tonne", "ton"), ("tonnes", "tons"), ("axe", "ax"), ("gaol", "jail"),
+    ("aluminium", "aluminum"),
+    ("caesium", "cesium"),
+    ("grey", "gray"),
+    ("tyre", "tire"),
+    ("tyres", "tires"),
+    ("programme", "program"),
+    ("programmes", "programs"),
+    ("licence", "license"),
+    ("licences", "licenses"),
+    ("defence", "defense"),
+    ("offence", "offense"),
+    ("jewellery", "jewelry"),
+    ("plough", "plow"),
+    ("draught", "draft"),
+    ("storey", "story"),
+    ("kerb", "curb"),
+    ("cheque", "check"),
+    ("artefact", "artifact"),
+    ("manoeuvre", "maneuver"),
+    ("manoeuvring", "maneuvering"),
+    ("aeroplane", "airplane"),
+    ("aeroplanes", "airplanes"),
+    ("sceptic", "skeptic"),
+    ("speciality", "specialty"),
+    ("tonne", "ton"),
+    ("tonnes", "tons"),
+    ("axe", "ax"),
+    ("gaol", "jail"),
 ];
 
 /// UK word starts → US word starts (`sulphuric` → `sulfuric`, `moulded` → `molded`).
 const UK_STARTS: &[(&str, &str)] = &[
-    ("sulph", "sulf"), ("mould", "mold"), ("smould", "smold"), ("haem", "hem"), ("anaem", "anem"),
-    ("oestr", "estr"), ("paed", "ped"), ("armour", "armor"), ("colour", "color"),
-    ("vapour", "vapor"), ("behaviour", "behavior"), ("harbour", "harbor"), ("favour", "favor"),
-    ("honour", "honor"), ("labour", "labor"), ("humour", "humor"), ("odour", "odor"),
-    ("flavour", "flavor"), ("neighbour", "neighbor"), ("rigour", "rigor"), ("tumour", "tumor"),
-    ("vigour", "vigor"), ("endeavour", "endeavor"), ("fervour", "fervor"), ("modell", "model"),
-    ("labell", "label"), ("travell", "travel"), ("cancell", "cancel"), ("fuell", "fuel"),
-    ("signall", "signal"), ("levell", "level"), ("channell", "channel"), ("tunnell", "tunnel"),
-    ("diall", "dial"), ("jewell", "jewel"),
+    ("sulph", "sulf"),
+    ("mould", "mold"),
+    ("smould", "smold"),
+    ("haem", "hem"),
+    ("anaem", "anem"),
+    ("oestr", "estr"),
+    ("paed", "ped"),
+    ("armour", "armor"),
+    ("colour", "color"),
+    ("vapour", "vapor"),
+    ("behaviour", "behavior"),
+    ("harbour", "harbor"),
+    ("favour", "favor"),
+    ("honour", "honor"),
+    ("labour", "labor"),
+    ("humour", "humor"),
+    ("odour", "odor"),
+    ("flavour", "flavor"),
+    ("neighbour", "neighbor"),
+    ("rigour", "rigor"),
+    ("tumour", "tumor"),
+    ("vigour", "vigor"),
+    ("endeavour", "endeavor"),
+    ("fervour", "fervor"),
+    ("modell", "model"),
+    ("labell", "label"),
+    ("travell", "travel"),
+    ("cancell", "cancel"),
+    ("fuell", "fuel"),
+    ("signall", "signal"),
+    ("levell", "level"),
+    ("channell", "channel"),
+    ("tunnell", "tunnel"),
+    ("diall", "dial"),
+    ("jewell", "jewel"),
 ];
 
 fn stemmer() -> &'static Stemmer {
@@ -86,10 +142,20 @@ fn fold_spelling_owned(word: String) -> String {
         return format!("{us}{}", &word[uk.len()..]);
     }
     // -isation, -iser, -ise(d|s), -ising → -iz…; -yse → -yze (analyse, catalyse).
-    for (uk, us) in [("isation", "ization"), ("isations", "izations"), ("iser", "izer"),
-        ("isers", "izers"), ("ised", "ized"), ("ises", "izes"), ("ising", "izing"),
-        ("ise", "ize"), ("yse", "yze"), ("ysed", "yzed"), ("yser", "yzer"), ("ysing", "yzing")]
-    {
+    for (uk, us) in [
+        ("isation", "ization"),
+        ("isations", "izations"),
+        ("iser", "izer"),
+        ("isers", "izers"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ising", "izing"),
+        ("ise", "ize"),
+        ("yse", "yze"),
+        ("ysed", "yzed"),
+        ("yser", "yzer"),
+        ("ysing", "yzing"),
+    ] {
         if word.len() >= uk.len() + 3 && word.ends_with(uk) {
             return format!("{}{us}", &word[..word.len() - uk.len()]);
         }
@@ -265,7 +331,8 @@ mod tests {
         let tricky = "skies dying lying tying idly gently ugly early only singly news generalization organisations \
             relational conditional valency hopefully happiness luxuriated centres analysed fibres catalogues sulphuric \
             armoured manoeuvring aeroplanes hopping filing controlling abilities sensibility electricity";
-        let cards: Vec<String> = crate::starter_entries().unwrap().iter().map(|e| format!("{} {}", e.title, e.body_text())).collect();
+        let cards: Vec<String> =
+            crate::starter_entries().unwrap().iter().map(|e| format!("{} {}", e.title, e.body_text())).collect();
         for text in std::iter::once(tricky).chain(cards.iter().map(String::as_str)) {
             for (_, raw) in words(text) {
                 let Some(folded) = fold(raw) else { continue };

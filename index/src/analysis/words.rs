@@ -65,7 +65,8 @@ impl<'a> Words<'a> {
         };
         let mut ascii = true;
         loop {
-            at += bytes[at..].iter().position(|&b| BYTE_CLASS[usize::from(b)] != ASCII_WORD).unwrap_or(bytes.len() - at);
+            at +=
+                bytes[at..].iter().position(|&b| BYTE_CLASS[usize::from(b)] != ASCII_WORD).unwrap_or(bytes.len() - at);
             match bytes.get(at) {
                 Some(&byte) if byte >= 0x80 => match decode_at(text, at) {
                     (true, n) => {
@@ -114,7 +115,8 @@ fn start_key(word: &[u8]) -> u32 {
 impl WordStartFilter {
     /// The filter for a set of analysed terms.
     pub fn new<'a>(terms: impl IntoIterator<Item = &'a String>) -> WordStartFilter {
-        let mut starts: Vec<u32> = terms.into_iter().filter(|t| t.is_ascii()).map(|t| start_key(t.as_bytes())).collect();
+        let mut starts: Vec<u32> =
+            terms.into_iter().filter(|t| t.is_ascii()).map(|t| start_key(t.as_bytes())).collect();
         let folds = NUMBER_WORDS.iter().chain(UK_WORDS.iter()).chain(UK_STARTS.iter());
         let mut extra = Vec::new();
         for (from, to) in folds {

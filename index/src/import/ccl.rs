@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{read_file, source_label, ImportFormat};
+use super::{ImportFormat, read_file, source_label};
 use crate::codes::canonical_eccn;
 use crate::{Entry, Error, Kind, Paragraph, Result};
 
@@ -68,10 +68,8 @@ pub fn import_ccl_json(path: &Path) -> Result<Vec<Entry>> {
     let text = read_file(path)?;
     let file: CclFile = serde_json::from_str(&text)
         .map_err(|e| Error::BadFile { path: path.into(), problem: format!("not CCL JSON: {e}") })?;
-    let records = file.entries.ok_or_else(|| Error::BadFile {
-        path: path.into(),
-        problem: "no \"entries\" array".into(),
-    })?;
+    let records =
+        file.entries.ok_or_else(|| Error::BadFile { path: path.into(), problem: "no \"entries\" array".into() })?;
     if records.is_empty() {
         return Err(Error::BadFile { path: path.into(), problem: "\"entries\" is empty".into() });
     }
@@ -100,9 +98,10 @@ pub fn import_ccl_json(path: &Path) -> Result<Vec<Entry>> {
         if let Some(reasons) = &entry.reasons {
             for reason in reasons.split([',', ' ']).filter(|r| !r.is_empty()) {
                 if let Some(regime) = regime_of(reason)
-                    && !entry.regimes.iter().any(|r| r == regime) {
-                        entry.regimes.push(regime.to_string());
-                    }
+                    && !entry.regimes.iter().any(|r| r == regime)
+                {
+                    entry.regimes.push(regime.to_string());
+                }
             }
         }
         entry.related = record.related_controls.filter(|r| !r.trim().is_empty());

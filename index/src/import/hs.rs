@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{source_label, ImportFormat};
+use super::{ImportFormat, source_label};
 use crate::codes::{hs_display, hs_id};
 use crate::{Entry, Error, Kind, Result};
 
@@ -31,11 +31,7 @@ pub fn import_hs_csv(path: &Path) -> Result<Vec<Entry>> {
     let mut titles: HashMap<String, String> = HashMap::new();
     for (index, row) in reader.records().enumerate() {
         let line = index + 2;
-        let bad = |problem: String| Error::BadRecord {
-            path: path.into(),
-            record: format!("line {line}"),
-            problem,
-        };
+        let bad = |problem: String| Error::BadRecord { path: path.into(), record: format!("line {line}"), problem };
         let row = row.map_err(|e| bad(e.to_string()))?;
         let field = |i: usize| row.get(i).unwrap_or("").trim();
         let (code, description, parent, level) = (field(1), field(2), field(3), field(4));

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::{read_file, source_label, ImportFormat};
+use super::{ImportFormat, read_file, source_label};
 use crate::codes::{canonical_eccn, hs_digits, hs_display};
 use crate::{Entry, Error, Kind, Result};
 
@@ -50,11 +50,8 @@ pub fn parse_catalogue_jsonl(text: &str, path: &Path, source: &str) -> Result<Ve
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |problem: String| Error::BadRecord {
-            path: path.into(),
-            record: format!("line {}", index + 1),
-            problem,
-        };
+        let bad =
+            |problem: String| Error::BadRecord { path: path.into(), record: format!("line {}", index + 1), problem };
         let record: CatalogueRecord = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
         let kind = Kind::parse(&record.kind)
             .ok_or_else(|| bad(format!("kind {:?} is not control, guide or hs", record.kind)))?;
@@ -66,8 +63,8 @@ pub fn parse_catalogue_jsonl(text: &str, path: &Path, source: &str) -> Result<Ve
         }
         let mut controls = Vec::new();
         for code in &record.controls {
-            let eccn = canonical_eccn(code)
-                .ok_or_else(|| bad(format!("control {code:?} is not an ECCN like 2B001")))?;
+            let eccn =
+                canonical_eccn(code).ok_or_else(|| bad(format!("control {code:?} is not an ECCN like 2B001")))?;
             if !controls.contains(&eccn) {
                 controls.push(eccn);
             }
@@ -86,16 +83,15 @@ pub fn parse_catalogue_jsonl(text: &str, path: &Path, source: &str) -> Result<Ve
         entry.code = record.code.filter(|c| !c.trim().is_empty());
         if kind == Kind::Control {
             let code = entry.code.clone().unwrap_or_else(|| entry.id.clone());
-            let eccn = canonical_eccn(&code)
-                .ok_or_else(|| bad(format!("control entry code {code:?} is not an ECCN")))?;
+            let eccn =
+                canonical_eccn(&code).ok_or_else(|| bad(format!("control entry code {code:?} is not an ECCN")))?;
             if !controls.contains(&eccn) {
                 controls.insert(0, eccn.clone());
             }
             entry.code = Some(eccn);
         }
-        entry.category = record.category.filter(|c| !c.trim().is_empty()).or_else(|| {
-            controls.first().map(|c| c[..1].to_string())
-        });
+        entry.category =
+            record.category.filter(|c| !c.trim().is_empty()).or_else(|| controls.first().map(|c| c[..1].to_string()));
         entry.names = record.names;
         entry.summary = record.summary;
         entry.looks_like = record.looks_like;

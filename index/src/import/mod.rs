@@ -95,8 +95,8 @@ pub fn import(source: &ImportSource) -> Result<Vec<Entry>> {
         ImportFormat::CclJson => import_ccl_json(&source.path),
         ImportFormat::HsCsv => import_hs_csv(&source.path),
         ImportFormat::CatalogueJsonl => import_catalogue_jsonl(&source.path),
-        ImportFormat::CslJson => Err(Error::BadImportSpec(
-            "csl-json is a denied-party list, not catalogue entries".into(),
-        )),
+        ImportFormat::CslJson => {
+            Err(Error::BadImportSpec("csl-json is a denied-party list, not catalogue entries".into()))
+        }
     }
 }

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA, SINK_STATE};
-use tantivy::schema::Field;
+use levenshtein_automata::{DFA, Distance, LevenshteinAutomatonBuilder, SINK_STATE};
 use tantivy::Searcher;
+use tantivy::schema::Field;
 
 use crate::Result;
 
@@ -92,10 +92,11 @@ fn corrections(
         (split_first_letter && distance == 1 && term.len() >= 2 && term.is_ascii()).then(|| first_letter_edits(term));
     let mut found: HashMap<String, Expansion> = HashMap::new();
     let mut record = |key: &str, distance: u8, doc_freq: u64| {
-        found
-            .entry(key.to_string())
-            .and_modify(|e| e.doc_freq += doc_freq)
-            .or_insert(Expansion { term: key.to_string(), distance, doc_freq });
+        found.entry(key.to_string()).and_modify(|e| e.doc_freq += doc_freq).or_insert(Expansion {
+            term: key.to_string(),
+            distance,
+            doc_freq,
+        });
     };
     for segment in searcher.segment_readers() {
         for field in fields {
@@ -151,12 +152,7 @@ fn first_letter_edits(term: &str) -> Vec<String> {
 }
 
 /// Indexed terms that start with `prefix`, most frequent first.
-pub fn completions(
-    searcher: &Searcher,
-    fields: &[Field],
-    prefix: &str,
-    max: usize,
-) -> Result<Vec<Expansion>> {
+pub fn completions(searcher: &Searcher, fields: &[Field], prefix: &str, max: usize) -> Result<Vec<Expansion>> {
     let mut upper = prefix.as_bytes().to_vec();
     match upper.last_mut() {
         Some(last) if *last < 0xff => *last += 1,
@@ -166,16 +162,18 @@ pub fn completions(
     for segment in searcher.segment_readers() {
         for field in fields {
             let inverted = segment.inverted_index(*field)?;
-            let mut stream = inverted.terms().range().ge(prefix).lt(&upper).into_stream().map_err(tantivy::TantivyError::from)?;
+            let mut stream =
+                inverted.terms().range().ge(prefix).lt(&upper).into_stream().map_err(tantivy::TantivyError::from)?;
             let mut scanned = 0;
             while stream.advance() && scanned < 2_000 {
                 scanned += 1;
                 let Ok(key) = std::str::from_utf8(stream.key()) else { continue };
                 let doc_freq = u64::from(stream.value().doc_freq);
-                found
-                    .entry(key.to_string())
-                    .and_modify(|e| e.doc_freq += doc_freq)
-                    .or_insert(Expansion { term: key.to_string(), distance: 0, doc_freq });
+                found.entry(key.to_string()).and_modify(|e| e.doc_freq += doc_freq).or_insert(Expansion {
+                    term: key.to_string(),
+                    distance: 0,
+                    doc_freq,
+                });
             }
         }
     }
@@ -184,9 +182,7 @@ pub fn completions(
 
 fn best(found: HashMap<String, Expansion>, max: usize) -> Vec<Expansion> {
     let mut all: Vec<Expansion> = found.into_values().collect();
-    all.sort_by(|a, b| {
-        a.distance.cmp(&b.distance).then(b.doc_freq.cmp(&a.doc_freq)).then(a.term.cmp(&b.term))
-    });
+    all.sort_by(|a, b| a.distance.cmp(&b.distance).then(b.doc_freq.cmp(&a.doc_freq)).then(a.term.cmp(&b.term)));
     all.truncate(max);
     all
 }
@@ -194,7 +190,7 @@ fn best(found: HashMap<String, Expansion>, max: usize) -> Vec<Expansion> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{build_schema, CatalogueFields};
+    use crate::schema::{CatalogueFields, build_schema};
 
     #[test]
     fn one_edit_corrections_are_those_of_the_whole_dictionary() {
@@ -203,8 +199,32 @@ mod tests {
         let index = tantivy::Index::create_in_ram(schema);
         index.tokenizers().register(crate::analysis::TOKENIZER_NAME, crate::analysis::CatalogueTokenizer);
         let mut writer = index.writer_with_num_threads::<tantivy::TantivyDocument>(1, 15_000_000).unwrap();
-        let words = ["beryllium", "krytron", "jammer", "steel", "seal", "steam", "teal", "tseal", "asteal", "xteal",
-            "stela", "tsela", "a", "ab", "ba", "b", "aab", "bab", "hafnium", "motor", "meter", "mower", "mother", "7a"];
+        let words = [
+            "beryllium",
+            "krytron",
+            "jammer",
+            "steel",
+            "seal",
+            "steam",
+            "teal",
+            "tseal",
+            "asteal",
+            "xteal",
+            "stela",
+            "tsela",
+            "a",
+            "ab",
+            "ba",
+            "b",
+            "aab",
+            "bab",
+            "hafnium",
+            "motor",
+            "meter",
+            "mower",
+            "mother",
+            "7a",
+        ];
         for (i, word) in words.iter().enumerate() {
             let mut doc = tantivy::TantivyDocument::default();
             doc.add_text([fields.title, fields.names, fields.body][i % 3], word);
@@ -214,7 +234,8 @@ mod tests {
         let searcher = index.reader().unwrap().searcher();
         let text = [fields.title, fields.names, fields.body];
         let sorted = |found: HashMap<String, Expansion>| {
-            let mut all: Vec<(String, u8, u64)> = found.into_values().map(|e| (e.term, e.distance, e.doc_freq)).collect();
+            let mut all: Vec<(String, u8, u64)> =
+                found.into_values().map(|e| (e.term, e.distance, e.doc_freq)).collect();
             all.sort();
             all
         };

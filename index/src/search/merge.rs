@@ -24,7 +24,8 @@ impl Combine {
         match self {
             Combine::Sum => scores.fold(0.0, |sum, score| sum + score),
             Combine::DisMax { tie_breaker } => {
-                let (max, sum) = scores.fold((0.0, 0.0), |(max, sum): (Score, Score), score| (score.max(max), sum + score));
+                let (max, sum) =
+                    scores.fold((0.0, 0.0), |(max, sum): (Score, Score), score| (score.max(max), sum + score));
                 max + (sum - max) * tie_breaker
             }
         }
@@ -53,7 +54,8 @@ impl MergeQuery {
 
 impl Query for MergeQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let children = self.children.iter().map(|child| child.weight(enable_scoring)).collect::<tantivy::Result<_>>()?;
+        let children =
+            self.children.iter().map(|child| child.weight(enable_scoring)).collect::<tantivy::Result<_>>()?;
         Ok(Box::new(MergeWeight { children, combine: self.combine }))
     }
 
@@ -166,7 +168,8 @@ impl DocSet for MergeScorer {
 impl Scorer for MergeScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
-        let scores = self.children.iter_mut().zip(self.docs.iter()).filter(|(_, at)| **at == doc).map(|(c, _)| c.score());
+        let scores =
+            self.children.iter_mut().zip(self.docs.iter()).filter(|(_, at)| **at == doc).map(|(c, _)| c.score());
         self.combine.combine(scores)
     }
 }

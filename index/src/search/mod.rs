@@ -16,16 +16,16 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-pub use plan::{split_query, Alternative, AlternativeKind, QueryPlan, WordGroup};
+pub use plan::{Alternative, AlternativeKind, QueryPlan, WordGroup, split_query};
 pub use snippet::escape_html;
 
 use crate::analysis::{CatalogueTokenizer, TOKENIZER_NAME};
-use merge::{Combine, MergeQuery};
-use term::{FieldStats, WeightedTermQuery};
-use crate::build::{read_manifest, Manifest, TANTIVY_DIR};
-use crate::codes::{hs_display, CodeToken};
+use crate::build::{Manifest, TANTIVY_DIR, read_manifest};
+use crate::codes::{CodeToken, hs_display};
 use crate::schema::{CatalogueFields, KIND_PRIOR, TEXT_WEIGHTS};
 use crate::{Entry, Error, Kind, Result};
+use merge::{Combine, MergeQuery};
+use term::{FieldStats, WeightedTermQuery};
 
 /// Score of a hit on its own code.
 const OWN_CODE_BOOST: f32 = 40.0;
@@ -163,10 +163,8 @@ impl CatalogueIndex {
             .get_first(self.fields.entry)
             .and_then(|v| v.as_str())
             .ok_or_else(|| Error::BadQuery("index document without its entry".into()))?;
-        serde_json::from_str(json).map_err(|e| Error::BadBundle {
-            path: self.dir.clone(),
-            problem: format!("stored entry unreadable: {e}"),
-        })
+        serde_json::from_str(json)
+            .map_err(|e| Error::BadBundle { path: self.dir.clone(), problem: format!("stored entry unreadable: {e}") })
     }
 
     /// Analyses a query without running it (for tests and `--explain`).
@@ -184,11 +182,7 @@ impl CatalogueIndex {
         let mut total = 0;
         if let Some(query) = self.build_query(&searcher, &plan, request)? {
             let ranked = TopDocs::with_limit(limit).tweak_score(move |segment: &tantivy::SegmentReader| {
-                let kinds = segment
-                    .fast_fields()
-                    .u64("kind_rank")
-                    .ok()
-                    .map(|column| column.first_or_default_col(1));
+                let kinds = segment.fast_fields().u64("kind_rank").ok().map(|column| column.first_or_default_col(1));
                 move |doc: tantivy::DocId, score: tantivy::Score| {
                     let rank = kinds.as_ref().map_or(1, |column| column.get_val(doc)) as usize;
                     score * KIND_PRIOR.get(rank).copied().unwrap_or(1.0)
@@ -240,7 +234,12 @@ impl CatalogueIndex {
             .collect()
     }
 
-    fn build_query(&self, searcher: &Searcher, plan: &QueryPlan, request: &SearchRequest) -> Result<Option<Box<dyn Query>>> {
+    fn build_query(
+        &self,
+        searcher: &Searcher,
+        plan: &QueryPlan,
+        request: &SearchRequest,
+    ) -> Result<Option<Box<dyn Query>>> {
         if plan.is_empty() {
             return Ok(None);
         }
@@ -270,7 +269,10 @@ impl CatalogueIndex {
         let stats = if plan.words.is_empty() {
             Vec::new()
         } else {
-            TEXT_WEIGHTS.iter().map(|(field, _)| FieldStats::new(searcher, f.text(*field))).collect::<tantivy::Result<_>>()?
+            TEXT_WEIGHTS
+                .iter()
+                .map(|(field, _)| FieldStats::new(searcher, f.text(*field)))
+                .collect::<tantivy::Result<_>>()?
         };
         for group in &plan.words {
             let mut alternatives: Vec<Box<dyn Query>> = Vec::with_capacity(group.alternatives.len());
@@ -343,23 +345,19 @@ fn matched_codes(entry: &stored::StoredHit<'_>, codes: &[CodeToken]) -> Vec<Stri
     let own = entry.code.as_deref().and_then(crate::schema::normalised_code);
     for code in codes {
         let hit = match code {
-            CodeToken::Eccn(eccn) => {
-                entry.controls.iter().find(|c| c.eq_ignore_ascii_case(eccn)).cloned()
+            CodeToken::Eccn(eccn) => entry.controls.iter().find(|c| c.eq_ignore_ascii_case(eccn)).cloned(),
+            CodeToken::EccnPrefix(prefix) => {
+                own.as_ref().filter(|own| own.starts_with(prefix.as_str())).and(entry.code.clone())
             }
-            CodeToken::EccnPrefix(prefix) => own
-                .as_ref()
-                .filter(|own| own.starts_with(prefix.as_str()))
-                .and(entry.code.clone()),
-            CodeToken::Hs(digits) => entry
-                .hs
-                .iter()
-                .find(|h| h.replace('.', "").starts_with(digits.as_str()))
-                .map(|_| hs_display(digits)),
+            CodeToken::Hs(digits) => {
+                entry.hs.iter().find(|h| h.replace('.', "").starts_with(digits.as_str())).map(|_| hs_display(digits))
+            }
         };
         if let Some(hit) = hit
-            && !found.contains(&hit) {
-                found.push(hit);
-            }
+            && !found.contains(&hit)
+        {
+            found.push(hit);
+        }
     }
     found
 }

@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 use tantivy::Searcher;
 
 use super::expand::{allowed_distance, completions, typo_corrections};
-use crate::analysis::{analyse, AnalysedToken};
-use crate::codes::{classify, CodeToken};
+use crate::Result;
+use crate::analysis::{AnalysedToken, analyse};
+use crate::codes::{CodeToken, classify};
 use crate::schema::CatalogueFields;
 use crate::synonyms::rules_at;
-use crate::Result;
 
 /// Weight of a word as typed.
 pub const EXACT_WEIGHT: f32 = 1.0;

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use crate::analysis::{fold, stem, words, WordStartFilter, STEM_TAIL};
+use crate::analysis::{STEM_TAIL, WordStartFilter, fold, stem, words};
 
 /// Longest snippet, in bytes of source text.
 const WINDOW: usize = 220;
@@ -143,9 +143,10 @@ fn fragment_html(text: &str, matches: &[(usize, usize, usize)], first: usize) ->
         end += 1;
     }
     if end < text.len()
-        && let Some(space) = text[matches[first].1.min(end)..end].rfind(char::is_whitespace) {
-            end = matches[first].1.min(end) + space;
-        }
+        && let Some(space) = text[matches[first].1.min(end)..end].rfind(char::is_whitespace)
+    {
+        end = matches[first].1.min(end) + space;
+    }
     let mut html = String::with_capacity(end - start + 64);
     if start > 0 {
         html.push('…');
@@ -245,16 +246,15 @@ pub fn snippet<S: AsRef<str>>(hit: &HitText<'_, S>, query: &mut SnippetQuery, ma
         }
         joined
     });
-    let sources = std::iter::once(hit.title)
-        .chain(names.as_deref())
-        .chain(hit.body.iter().map(AsRef::as_ref));
+    let sources = std::iter::once(hit.title).chain(names.as_deref()).chain(hit.body.iter().map(AsRef::as_ref));
     let mut best: Option<(String, usize)> = None;
     if !query.terms.is_empty() {
         for text in sources {
             if let Some(window) = best_window(text, query)
-                && best.as_ref().is_none_or(|b| window.distinct > b.1) {
-                    best = Some((fragment_html(text, &query.matches, window.first), window.distinct));
-                }
+                && best.as_ref().is_none_or(|b| window.distinct > b.1)
+            {
+                best = Some((fragment_html(text, &query.matches, window.first), window.distinct));
+            }
             if best.as_ref().is_some_and(|b| b.1 >= wanted) {
                 break;
             }
@@ -287,21 +287,33 @@ mod tests {
     fn matched_words_are_marked_and_text_escaped() {
         let mut entry = Entry::new("guide:x", Kind::Guide, "Carbon fibre <prepreg>");
         entry.summary = "Sheets of fiber & resin.".into();
-        let html = snippet(&HitText::of(&HitRecord::from_entry(&entry)), &mut SnippetQuery::new(terms(&["fiber"]), 1), &[]);
+        let html =
+            snippet(&HitText::of(&HitRecord::from_entry(&entry)), &mut SnippetQuery::new(terms(&["fiber"]), 1), &[]);
         assert_eq!(html, "Carbon <mark>fibre</mark> &lt;prepreg&gt;");
     }
 
     #[test]
     fn codes_lead_the_snippet() {
         let entry = Entry::new("2B001", Kind::Control, "Machine tools");
-        assert_eq!(snippet(&HitText::of(&HitRecord::from_entry(&entry)), &mut SnippetQuery::new(BTreeSet::new(), 0), &["2B001".into()]), "<mark>2B001</mark> Machine tools");
+        assert_eq!(
+            snippet(
+                &HitText::of(&HitRecord::from_entry(&entry)),
+                &mut SnippetQuery::new(BTreeSet::new(), 0),
+                &["2B001".into()]
+            ),
+            "<mark>2B001</mark> Machine tools"
+        );
     }
 
     #[test]
     fn long_bodies_are_cut_around_the_match() {
         let mut entry = Entry::new("c", Kind::Control, "Title");
         entry.summary = format!("{} beryllium foil {}", "word ".repeat(100), "more ".repeat(100));
-        let html = snippet(&HitText::of(&HitRecord::from_entry(&entry)), &mut SnippetQuery::new(terms(&["beryllium"]), 1), &[]);
+        let html = snippet(
+            &HitText::of(&HitRecord::from_entry(&entry)),
+            &mut SnippetQuery::new(terms(&["beryllium"]), 1),
+            &[],
+        );
         assert!(html.starts_with('…') && html.ends_with('…'), "{html}");
         assert!(html.contains("<mark>beryllium</mark>"));
         assert!(html.len() < 400);

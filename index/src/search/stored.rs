@@ -22,7 +22,9 @@ struct Leading(Vec<(Field, String)>);
 
 impl DocumentDeserialize for Leading {
     fn deserialize<'de, D>(mut deserializer: D) -> std::result::Result<Self, DeserializeError>
-    where D: DocumentDeserializer<'de> {
+    where
+        D: DocumentDeserializer<'de>,
+    {
         let mut values = Vec::with_capacity(LEADING);
         while values.len() < LEADING {
             match deserializer.next_field::<String>()? {
@@ -37,9 +39,10 @@ impl DocumentDeserialize for Leading {
 /// The stored JSON of field `hit` of a document.
 pub fn hit_json(searcher: &Searcher, hit: Field, address: DocAddress) -> Result<String> {
     if let Ok(Leading(values)) = searcher.doc::<Leading>(address)
-        && let Some((_, json)) = values.into_iter().find(|(field, _)| *field == hit) {
-            return Ok(json);
-        }
+        && let Some((_, json)) = values.into_iter().find(|(field, _)| *field == hit)
+    {
+        return Ok(json);
+    }
     let doc: TantivyDocument = searcher.doc(address)?;
     doc.get_first(hit)
         .and_then(|v| v.as_str())
@@ -75,10 +78,8 @@ impl AsRef<str> for Text<'_> {
 
 /// Parses a hit record read by [`hit_json`] (`dir` names the index in errors).
 pub fn parse_hit<'a>(json: &'a str, dir: &std::path::Path) -> Result<StoredHit<'a>> {
-    serde_json::from_str(json).map_err(|e| Error::BadBundle {
-        path: dir.to_path_buf(),
-        problem: format!("stored hit unreadable: {e}"),
-    })
+    serde_json::from_str(json)
+        .map_err(|e| Error::BadBundle { path: dir.to_path_buf(), problem: format!("stored hit unreadable: {e}") })
 }
 
 #[cfg(test)]

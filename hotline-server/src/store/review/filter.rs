@@ -9,9 +9,9 @@
 //! each one up by key, so a rare word never scans the whole summary.
 
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, Row};
+use rusqlite::{Connection, Row, params_from_iter};
 
-use super::{officer_alias, Viewer};
+use super::{Viewer, officer_alias};
 use crate::store::StoreResult;
 
 /// The list's filters, already validated by the route (dates as `YYYY-MM-DD`, verdict a wire name).
@@ -175,7 +175,8 @@ impl Selection {
         if !terms.is_empty() {
             narrow(transcript_matches(conn, &terms)?);
         }
-        let max_id: i64 = conn.prepare_cached("SELECT coalesce(max(id), 0) FROM review_summary")?.query_row([], |row| row.get(0))?;
+        let max_id: i64 =
+            conn.prepare_cached("SELECT coalesce(max(id), 0) FROM review_summary")?.query_row([], |row| row.get(0))?;
         Ok(Selection { clause, values, among, max_id })
     }
 
@@ -244,7 +245,11 @@ fn code_matches(conn: &Connection, prefix: &str) -> StoreResult<IdSet> {
             "SELECT summary_id FROM review_codes WHERE code >= ?1 AND code < ?2",
             &[Value::Text(prefix.to_string()), Value::Text(end)],
         ),
-        None => IdSet::query(conn, "SELECT summary_id FROM review_codes WHERE code >= ?1", &[Value::Text(prefix.to_string())]),
+        None => IdSet::query(
+            conn,
+            "SELECT summary_id FROM review_codes WHERE code >= ?1",
+            &[Value::Text(prefix.to_string())],
+        ),
     }
 }
 
@@ -253,7 +258,8 @@ fn code_matches(conn: &Connection, prefix: &str) -> StoreResult<IdSet> {
 /// answer is nothing, as a word-by-word intersection would say.
 fn transcript_matches(conn: &Connection, terms: &[String]) -> StoreResult<IdSet> {
     if terms.len() > 1 {
-        let mut probe = conn.prepare_cached("SELECT 1 FROM review_transcripts WHERE review_transcripts MATCH ?1 LIMIT 1")?;
+        let mut probe =
+            conn.prepare_cached("SELECT 1 FROM review_transcripts WHERE review_transcripts MATCH ?1 LIMIT 1")?;
         for term in terms {
             if !probe.exists([term])? {
                 return Ok(IdSet::default());

@@ -4,13 +4,13 @@
 
 use hotline_protocol::{Outcome, Request, ReviewRow, Shipment};
 use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection};
+use rusqlite::{Connection, params_from_iter};
 
-use super::filter::{ReviewFilter, Selection};
 use super::Viewer;
+use super::filter::{ReviewFilter, Selection};
 use crate::access::Caller;
-use crate::store::requests::load_request;
 use crate::store::StoreResult;
+use crate::store::requests::load_request;
 
 const NEWEST_FIRST: &str = "ORDER BY s.created_at DESC, s.request_rowid DESC";
 
@@ -34,8 +34,9 @@ pub fn list(
             let mut values = values.to_vec();
             values.push(Value::Integer(limit.into()));
             values.push(Value::Integer(offset as i64));
-            let mut statement =
-                conn.prepare_cached(&format!("SELECT s.request_id FROM review_summary s WHERE {clause} {NEWEST_FIRST} LIMIT ? OFFSET ?"))?;
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT s.request_id FROM review_summary s WHERE {clause} {NEWEST_FIRST} LIMIT ? OFFSET ?"
+            ))?;
             let ids = statement.query_map(params_from_iter(values.iter()), |row| row.get::<_, String>(0))?;
             (total as u64, ids.collect::<Result<Vec<_>, _>>()?)
         }
@@ -54,7 +55,10 @@ pub fn list(
                 Ok(known_total.is_none() || seen < end)
             })?;
             let mut by_id = conn.prepare_cached("SELECT request_id FROM review_summary WHERE id = ?1")?;
-            let ids = page.iter().map(|id| by_id.query_row([id], |row| row.get::<_, String>(0))).collect::<Result<Vec<_>, _>>()?;
+            let ids = page
+                .iter()
+                .map(|id| by_id.query_row([id], |row| row.get::<_, String>(0)))
+                .collect::<Result<Vec<_>, _>>()?;
             (known_total.unwrap_or(seen), ids)
         }
     };
@@ -82,7 +86,8 @@ pub fn visit_rows(
 ) -> StoreResult<()> {
     let viewer = Viewer::new(conn, caller)?;
     let selection = Selection::new(conn, &viewer, filter)?;
-    let columns = "s.id, r.id, r.created_at, r.claimed_at, r.closed_at, r.officer_id, o.username, a.username, r.outcome,
+    let columns =
+        "s.id, r.id, r.created_at, r.claimed_at, r.closed_at, r.officer_id, o.username, a.username, r.outcome,
                    r.subject, r.shipment, s.first_response_ms, s.resolution_ms";
     let joins = "JOIN requests r ON r.id = s.request_id JOIN users o ON o.id = r.officer_id
                  LEFT JOIN users a ON a.id = r.assignee_id";

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use hotline_protocol::{DayCount, Percentiles, ReviewStats};
 use rusqlite::{Connection, Row};
 
+use super::Viewer;
 use super::filter::{IdSet, ReviewFilter, Selection};
 use super::list::seconds;
-use super::Viewer;
 use crate::access::Caller;
 use crate::store::StoreResult;
 

@@ -5,12 +5,12 @@
 use hotline_protocol::{NewRequest, Outcome, Role, Shipment, User, Verdict};
 use rusqlite::Connection;
 
-use super::{list, stats, ReviewFilter};
+use super::{ReviewFilter, list, stats};
 use crate::access::Caller;
-use crate::store::events::{append_message, NewMessage};
+use crate::store::Store;
+use crate::store::events::{NewMessage, append_message};
 use crate::store::requests::{claim, close, create_request};
 use crate::store::users::insert_user;
-use crate::store::Store;
 
 fn user(conn: &Connection, name: &str, role: Role) -> Caller {
     Caller { user: insert_user(conn, name, name, role, "not-a-hash", "2026-09-01T00:00:00.000Z").unwrap() }
@@ -20,7 +20,11 @@ fn new_request(n: u32, subject: &str) -> NewRequest {
     NewRequest {
         client_request_id: format!("00000000-0000-4000-8000-{n:012}"),
         subject: subject.into(),
-        shipment: Shipment { declared_description: "machine parts".into(), hs_code: Some("8459.61".into()), ..Default::default() },
+        shipment: Shipment {
+            declared_description: "machine parts".into(),
+            hs_code: Some("8459.61".into()),
+            ..Default::default()
+        },
         priority: None,
         body: Some("Photo of the nameplate attached".into()),
     }
@@ -82,19 +86,32 @@ fn summary(conn: &Connection, id: &str) -> Option<Summary> {
 #[test]
 fn a_request_is_summarised_when_it_closes_and_follows_later_changes() {
     let Desk { _dir, conn, officer, expert, trainer } = desk();
-    let id = create_request(&conn, &officer, &new_request(1, "Inconel tube"), None, "2026-09-01T08:00:00.000Z").unwrap().request.id;
+    let id = create_request(&conn, &officer, &new_request(1, "Inconel tube"), None, "2026-09-01T08:00:00.000Z")
+        .unwrap()
+        .request
+        .id;
     claim(&conn, &expert, &id, "2026-09-01T08:00:05.000Z").unwrap();
-    append_message(&conn, &expert, &message(&id, 1, "Which spindle axes?", &["2b001", " 1c010 "]), "2026-09-01T08:01:30.250Z").unwrap();
+    append_message(
+        &conn,
+        &expert,
+        &message(&id, 1, "Which spindle axes?", &["2b001", " 1c010 "]),
+        "2026-09-01T08:01:30.250Z",
+    )
+    .unwrap();
     append_message(&conn, &officer, &message(&id, 2, "Five axes, see plate", &[]), "2026-09-01T08:02:00.000Z").unwrap();
     assert_eq!(summary(&conn, &id), None, "open requests are not summarised");
     assert!(ids(&conn, &trainer, words("spindle")).is_empty(), "nor searchable");
 
     let only = vec![id.clone()];
-    let outcome = Outcome { verdict: Verdict::Controlled, controls: vec!["2B001".into(), "9a004".into()], note: String::new() };
+    let outcome =
+        Outcome { verdict: Verdict::Controlled, controls: vec!["2B001".into(), "9a004".into()], note: String::new() };
     close(&conn, &expert, &id, &outcome, "2026-09-01T09:00:00.500Z").unwrap();
     let first_response_ms = 90_250;
     let resolution_ms = 3_600_500;
-    assert_eq!(summary(&conn, &id), Some((Some(first_response_ms), Some(resolution_ms), Some("controlled".into()), Some(expert.id().into()))));
+    assert_eq!(
+        summary(&conn, &id),
+        Some((Some(first_response_ms), Some(resolution_ms), Some("controlled".into()), Some(expert.id().into())))
+    );
     for q in ["spindle", "nameplate", "INCONEL tube", "8459", "axes plate", "machine parts"] {
         assert_eq!(ids(&conn, &trainer, words(q)), only, "q={q}");
     }
@@ -141,7 +158,8 @@ fn ties_keep_insertion_order_and_filters_combine() {
     let at = "2026-09-02T10:00:00.000Z";
     let mut made = Vec::new();
     for n in 0..30 {
-        let id = create_request(&conn, &officer, &new_request(n, &format!("Gyroscope {n}")), None, at).unwrap().request.id;
+        let id =
+            create_request(&conn, &officer, &new_request(n, &format!("Gyroscope {n}")), None, at).unwrap().request.id;
         claim(&conn, &expert, &id, at).unwrap();
         let code = if n % 3 == 0 { "2B001" } else { "1C010" };
         append_message(&conn, &expert, &message(&id, n, "checked", &[code]), at).unwrap();
@@ -151,13 +169,25 @@ fn ties_keep_insertion_order_and_filters_combine() {
     // then by insertion.
     for (n, (id, _, controlled)) in made.iter().enumerate().rev() {
         let verdict = if *controlled { Verdict::Controlled } else { Verdict::Referred };
-        close(&conn, &expert, id, &Outcome { verdict, controls: Vec::new(), note: String::new() }, &format!("2026-09-02T11:00:{n:02}.000Z")).unwrap();
+        close(
+            &conn,
+            &expert,
+            id,
+            &Outcome { verdict, controls: Vec::new(), note: String::new() },
+            &format!("2026-09-02T11:00:{n:02}.000Z"),
+        )
+        .unwrap();
     }
     let newest_first: Vec<String> = made.iter().rev().map(|(id, _, _)| id.clone()).collect();
     assert_eq!(ids(&conn, &trainer, ReviewFilter::default()), newest_first);
     assert_eq!(ids(&conn, &trainer, words("gyroscope")), newest_first);
     let expected: Vec<String> = made.iter().rev().filter(|(_, b, c)| *b && *c).map(|(id, _, _)| id.clone()).collect();
-    let filter = ReviewFilter { control: Some("2b".into()), verdict: Some("controlled".into()), q: Some("checked".into()), ..Default::default() };
+    let filter = ReviewFilter {
+        control: Some("2b".into()),
+        verdict: Some("controlled".into()),
+        q: Some("checked".into()),
+        ..Default::default()
+    };
     assert_eq!(ids(&conn, &trainer, filter), expected);
     let (total, page) = list(&conn, &trainer, &words("gyroscope"), 7, 21).unwrap();
     assert_eq!(total, 30);
@@ -197,9 +227,13 @@ fn the_migration_summarises_requests_closed_before_it() {
     ))
     .unwrap();
     crate::store::migrations::migrate(&mut conn).unwrap();
-    assert_eq!(summary(&conn, "r1"), Some((Some(42_000), Some(600_000), Some("licence_check".into()), Some(expert.id.clone()))));
+    assert_eq!(
+        summary(&conn, "r1"),
+        Some((Some(42_000), Some(600_000), Some("licence_check".into()), Some(expert.id.clone())))
+    );
     assert_eq!(summary(&conn, "r2"), None);
-    let trainer = Caller { user: insert_user(&conn, "tom", "tom", Role::Trainer, "x", "2026-09-01T00:00:00.000Z").unwrap() };
+    let trainer =
+        Caller { user: insert_user(&conn, "tom", "tom", Role::Trainer, "x", "2026-09-01T00:00:00.000Z").unwrap() };
     assert_eq!(ids(&conn, &trainer, words("microbolometer optics")), ["r1"]);
     assert_eq!(ids(&conn, &trainer, control("6a003")), ["r1"]);
     assert_eq!(ids(&conn, &trainer, control("6a003.")), ["r1"]);
