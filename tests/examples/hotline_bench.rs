@@ -28,13 +28,13 @@
 //! Client and servers share the machine's cores, so the absolute figures include the client's own work; the
 //! ratios against the echo server (same client, same run) are the figures to compare between machines.
 
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use hotline_tests::{Api, TestServer};
+use hotline_tests::{Api, TestServer, metric};
 use serde_json::{Value, json};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -79,25 +79,7 @@ const SETUP_PARALLEL: usize = 32;
 static ERROR_FRAMES: AtomicU64 = AtomicU64::new(0);
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).is_some_and(|arg| arg == "--data-dir") {
-        // Started by `TestServer` as the server under test.
-        return hotline_server::cli::main();
-    }
-    if let Err(message) = check_open_files() {
-        eprintln!("{message}");
-        return ExitCode::from(2);
-    }
-    if std::env::var_os("HOTLINE_SERVER_BIN").is_none() {
-        // `TestServer` takes the server binary from this variable; run again with it pointing at this binary.
-        let exe = std::env::current_exe().expect("the benchmark's own path");
-        let status =
-            Command::new(&exe).args(&args[1..]).env("HOTLINE_SERVER_BIN", &exe).status().expect("the benchmark runs");
-        return if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    runtime.block_on(run());
-    ExitCode::SUCCESS
+    hotline_tests::bench::main(check_open_files, run)
 }
 
 /// The soft open-files limit must cover 5,000 client sockets here and 5,000 in the server (which inherits it).
@@ -537,27 +519,12 @@ impl WriterCounters {
 }
 
 async fn writer_counters(api: &Api) -> WriterCounters {
-    let text = api
-        .http
-        .get(format!("{}/metrics", api.base))
-        .send()
-        .await
-        .expect("GET /metrics")
-        .text()
-        .await
-        .expect("metrics");
+    let text = api.metrics().await;
     WriterCounters {
         transactions: metric(&text, "hotline_db_transactions_total"),
         writes: metric(&text, "hotline_db_writes_total"),
         busy_seconds: metric(&text, "hotline_db_commit_seconds_total"),
     }
-}
-
-fn metric(text: &str, name: &str) -> f64 {
-    text.lines()
-        .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
-        .and_then(|value| value.trim().parse::<f64>().ok())
-        .unwrap_or_else(|| panic!("{name} missing from /metrics"))
 }
 
 /// Rows per second into a fresh WAL database with `synchronous=FULL`, `per_transaction` rows per commit.
@@ -635,15 +602,7 @@ async fn idle_memory() -> Memory {
         .await;
     let deadline = Instant::now() + FRAME_WAIT;
     loop {
-        let text = users[0]
-            .http
-            .get(format!("{}/metrics", users[0].base))
-            .send()
-            .await
-            .expect("GET /metrics")
-            .text()
-            .await
-            .expect("metrics");
+        let text = users[0].metrics().await;
         let open = metric(&text, "hotline_ws_connections") as usize;
         if open >= IDLE_CONNECTIONS {
             break;

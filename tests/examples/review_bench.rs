@@ -141,21 +141,7 @@ impl Rng {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).is_some_and(|arg| arg == "--data-dir") {
-        // Started by `TestServer` as the server under test.
-        return hotline_server::cli::main();
-    }
-    if std::env::var_os("HOTLINE_SERVER_BIN").is_none() {
-        // `TestServer` takes the server binary from this variable; run again with it pointing at this binary.
-        let exe = std::env::current_exe().expect("the benchmark's own path");
-        let status =
-            Command::new(&exe).args(&args[1..]).env("HOTLINE_SERVER_BIN", &exe).status().expect("the benchmark runs");
-        return if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE };
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    runtime.block_on(run());
-    ExitCode::SUCCESS
+    hotline_tests::bench::main(|| Ok(()), run)
 }
 
 async fn run() {

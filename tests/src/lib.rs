@@ -4,6 +4,7 @@
 //! The server binary is `hotline-server-under-test`, built by `cargo test -p hotline-tests` beside the test
 //! executables (its `main` is the real binary's one line); `HOTLINE_SERVER_BIN` overrides the path.
 
+pub mod bench;
 pub mod browser;
 pub mod field;
 pub mod images;
@@ -12,7 +13,7 @@ pub mod seed;
 mod server;
 mod ws;
 
-pub use server::{Api, TestServer};
+pub use server::{Api, TestServer, metric};
 pub use ws::Ws;
 
 use serde_json::Value;

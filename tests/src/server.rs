@@ -257,6 +257,18 @@ impl Api {
         }
     }
 
+    /// The text of `/metrics` (which needs no sign-in).
+    pub async fn metrics(&self) -> String {
+        let response = self.http.get(format!("{}/metrics", self.base)).send().await.expect("GET /metrics");
+        assert_eq!(response.status(), 200, "GET /metrics");
+        response.text().await.expect("the /metrics text")
+    }
+
+    /// One unlabelled series of `/metrics`; panics when it is missing.
+    pub async fn metric(&self, name: &str) -> f64 {
+        metric(&self.metrics().await, name)
+    }
+
     /// The user's id.
     pub fn id(&self) -> &str {
         self.user["id"].as_str().expect("user id")
@@ -369,4 +381,12 @@ impl Api {
             events.extend(page);
         }
     }
+}
+
+/// The value of the unlabelled series `name` in a `/metrics` text; panics when it is missing.
+pub fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+        .and_then(|value| value.trim().parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("{name} missing from /metrics:\n{text}"))
 }

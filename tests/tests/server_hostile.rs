@@ -3,7 +3,7 @@
 //! (or is closed), nothing is stored, the server serves on.
 
 use futures_util::SinkExt;
-use hotline_tests::{TestServer, check, check_error, images, uuid};
+use hotline_tests::{TestServer, check, check_error, images, metric, uuid};
 use serde_json::json;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -216,12 +216,8 @@ async fn connections_that_never_finish_a_request_are_closed() {
     let (status, body) = officer.get("/api/v1/me").await;
     check(status, &body, 200);
     // Operators see the closures (the officer's own idle keep-alive connection may count among them).
-    let metrics = officer.http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
-    let timeouts: u64 = metrics
-        .lines()
-        .find_map(|line| line.strip_prefix("hotline_http_header_timeouts_total "))
-        .and_then(|value| value.parse().ok())
-        .unwrap_or_else(|| panic!("no header-timeout counter in /metrics:\n{metrics}"));
-    assert!(timeouts >= 2, "the stalled connections are counted: {timeouts}");
-    assert!(metrics.lines().any(|line| line.starts_with("hotline_http_connections ")), "open connections are shown");
+    let metrics = officer.metrics().await;
+    let timeouts = metric(&metrics, "hotline_http_header_timeouts_total");
+    assert!(timeouts >= 2.0, "the stalled connections are counted: {timeouts}");
+    assert!(metric(&metrics, "hotline_http_connections") >= 1.0, "open connections are shown");
 }

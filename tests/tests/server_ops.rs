@@ -189,7 +189,7 @@ async fn catalogue_bundle_health_metrics_demo_and_backup() {
     check(status, &health, 200);
     let _ws = officer.ws().await;
     let request = officer.create_request("Metrics").await;
-    let metrics = officer.http.get(format!("{}/metrics", server.base)).send().await.unwrap().text().await.unwrap();
+    let metrics = officer.metrics().await;
     for name in [
         "hotline_ws_connections 1",
         "hotline_queue_waiting 1",
@@ -247,12 +247,7 @@ async fn a_silent_connection_is_reaped() {
 
 /// `hotline_ws_connections` of `/metrics`.
 async fn open_connections(api: &Api) -> i64 {
-    let metrics = api.http.get(format!("{}/metrics", api.base)).send().await.unwrap().text().await.unwrap();
-    metrics
-        .lines()
-        .find_map(|line| line.strip_prefix("hotline_ws_connections "))
-        .and_then(|value| value.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no hotline_ws_connections in /metrics:\n{metrics}"))
+    api.metric("hotline_ws_connections").await as i64
 }
 
 /// The console and the review pages as a browser fetches them: the page at its path with and without a trailing
