@@ -81,7 +81,7 @@ impl Format {
 
     fn row(self, out: &mut Vec<u8>, row: &ReviewRow, first: bool) -> Result<(), String> {
         match self {
-            Format::Csv => csv_record(out, csv_fields(row).iter().map(String::as_str)),
+            Format::Csv => csv_row(out, row),
             Format::Json => {
                 if !first {
                     out.push(b',');
@@ -104,25 +104,36 @@ fn csv_record<'a>(out: &mut Vec<u8>, fields: impl IntoIterator<Item = &'a str>) 
     writer.write_record(fields).and_then(|()| writer.flush().map_err(csv::Error::from)).map_err(|e| e.to_string())
 }
 
-/// A row's fields in the order of [`REVIEW_CSV_COLUMNS`].
-fn csv_fields(row: &ReviewRow) -> [String; 14] {
+/// One row as a CSV line in the order of [`REVIEW_CSV_COLUMNS`]: the row's own strings borrowed, only the codes
+/// and the numbers formatted.
+fn csv_row(out: &mut Vec<u8>, row: &ReviewRow) -> Result<(), String> {
     let number = |value: Option<f64>| value.map(|v| v.to_string()).unwrap_or_default();
-    [
-        row.id.clone(),
-        row.created_at.clone(),
-        row.claimed_at.clone().unwrap_or_default(),
-        row.closed_at.clone().unwrap_or_default(),
-        row.officer.clone(),
-        row.expert.clone().unwrap_or_default(),
-        row.verdict.clone().unwrap_or_default(),
-        row.controls.join(" "),
-        row.subject.clone(),
-        row.hs_code.clone().unwrap_or_default(),
-        row.origin_country.clone().unwrap_or_default(),
-        row.destination_country.clone().unwrap_or_default(),
-        number(row.first_response_s),
-        number(row.resolution_s),
-    ]
+    let (controls, first_response, resolution) =
+        (row.controls.join(" "), number(row.first_response_s), number(row.resolution_s));
+    csv_record(
+        out,
+        [
+            row.id.as_str(),
+            row.created_at.as_str(),
+            optional(&row.claimed_at),
+            optional(&row.closed_at),
+            row.officer.as_str(),
+            optional(&row.expert),
+            optional(&row.verdict),
+            controls.as_str(),
+            row.subject.as_str(),
+            optional(&row.hs_code),
+            optional(&row.origin_country),
+            optional(&row.destination_country),
+            first_response.as_str(),
+            resolution.as_str(),
+        ],
+    )
+}
+
+/// An absent text as an empty cell.
+fn optional(value: &Option<String>) -> &str {
+    value.as_deref().unwrap_or("")
 }
 
 type Chunk = Result<Bytes, AppError>;
@@ -144,19 +155,15 @@ async fn export(state: AppState, caller: Caller, params: ReviewParams, format: F
         None => return Err(AppError::internal("the export stopped before its first chunk")),
     };
     // On shutdown the download ends with an error rather than waiting for a slow client or looking complete.
-    let shutdown = state.shutdown.clone();
-    let rest = futures_util::stream::unfold(Some(received), move |received| {
-        let shutdown = shutdown.clone();
-        async move {
-            let mut received = received?;
-            tokio::select! {
-                biased;
-                () = shutdown.cancelled() => Some((Err(AppError::Unavailable {
-                    code: "shutting_down",
-                    message: "the server is shutting down; export again once it is back".into(),
-                }), None)),
-                chunk = received.recv() => chunk.map(|chunk| (chunk, Some(received))),
-            }
+    let rest = futures_util::stream::unfold(Some((received, state.shutdown.clone())), |open| async move {
+        let (mut received, shutdown) = open?;
+        tokio::select! {
+            biased;
+            () = shutdown.cancelled() => Some((Err(AppError::Unavailable {
+                code: "shutting_down",
+                message: "the server is shutting down; export again once it is back".into(),
+            }), None)),
+            chunk = received.recv() => chunk.map(|chunk| (chunk, Some((received, shutdown)))),
         }
     });
     let body = Body::from_stream(futures_util::stream::once(async move { Ok(first) }).chain(rest));
